@@ -1,0 +1,289 @@
+"""The knowledge base: status codes, causes and vendors, read from TOML data files.
+
+Layout (all under `knowledge/data/`):
+- `causes.toml`: one table per cause id: title, summary, debug, fixes.
+- `status/*.toml`: one file per status family; one table per code ("429") or class ("4xx").
+- `vendors/*.toml`: one file per vendor: how to recognise it, its error codes, its advice.
+
+Text lines in `debug` and `fixes` may carry `{placeholders}` filled from evidence facts; a line
+whose placeholders are not all known is left out, so data can hold a specific line beside a
+generic one. Everything is validated when loaded (`load()` raises `KnowledgeError`) and cached.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+CAUSE_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+
+
+class KnowledgeError(ValueError):
+    """A data file does not follow the schema."""
+
+
+@dataclass(frozen=True)
+class CauseEntry:
+    id: str
+    title: str
+    summary: str
+    debug: tuple[str, ...] = ()
+    fixes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StatusEntry:
+    """A status code (`code` set) or a class such as 4xx (`code` None, `key` "4xx")."""
+
+    key: str
+    code: int | None
+    title: str
+    meaning: str
+    official: bool
+    origin: str
+    reference: str
+    causes: tuple[str, ...] = ()
+    headers: tuple[str, ...] = ()
+    debug: tuple[str, ...] = ()
+    fixes: tuple[str, ...] = ()
+    next: str = ""
+
+
+@dataclass(frozen=True)
+class VendorError:
+    code: str
+    cause: str
+    confidence: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class VendorEntry:
+    id: str
+    name: str
+    hosts: tuple[str, ...]
+    # Response headers whose presence alone names the vendor (lower case)
+    headers: tuple[str, ...] = ()
+    # Substrings of a body or page that name the vendor (case-sensitive)
+    markers: tuple[str, ...] = ()
+    request_id_headers: tuple[str, ...] = ()
+    docs: str = ""
+    status_page: str = ""
+    errors: dict[str, VendorError] = field(default_factory=dict)
+    # Vendor-specific debug and fix lines per cause id
+    debug: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def matches_host(self, host: str) -> bool:
+        host = host.lower()
+        for pattern in self.hosts:
+            if pattern.startswith("*."):
+                if host.endswith(pattern[1:]) or host == pattern[2:]:
+                    return True
+            elif host == pattern:
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    causes: dict[str, CauseEntry]
+    statuses: dict[str, StatusEntry]
+    vendors: dict[str, VendorEntry]
+
+    def cause(self, cause_id: str) -> CauseEntry | None:
+        return self.causes.get(cause_id)
+
+    def status(self, code: int) -> StatusEntry | None:
+        """The entry for `code`, or its class's entry when the code has none of its own."""
+        return self.statuses.get(str(code)) or self.statuses.get(f"{code // 100}xx")
+
+    def status_class(self, klass: int) -> StatusEntry | None:
+        return self.statuses.get(f"{klass}xx")
+
+
+def fill(lines: tuple[str, ...] | list[str], facts: dict[str, Any]) -> list[str]:
+    """Fill `{placeholders}` from facts; drop lines that need a fact we do not have."""
+    out: list[str] = []
+    for line in lines:
+        names = PLACEHOLDER.findall(line)
+        if any(facts.get(name) in (None, "") for name in names):
+            continue
+        out.append(PLACEHOLDER.sub(lambda m: str(facts[m.group(1)]), line) if names else line)
+    return out
+
+
+# --- loading and validation -------------------------------------------------------------
+
+def _strs(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise KnowledgeError(f"{where}: expected a list of non-empty strings")
+    return tuple(value)
+
+
+def _str(table: dict[str, Any], key: str, where: str, required: bool = True) -> str:
+    value = table.get(key, "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise KnowledgeError(f"{where}: `{key}` must be a non-empty string")
+    return value
+
+
+def _check_keys(table: dict[str, Any], allowed: set[str], where: str) -> None:
+    unknown = set(table) - allowed
+    if unknown:
+        raise KnowledgeError(f"{where}: unknown keys {sorted(unknown)}")
+
+
+_CAUSE_KEYS = {"title", "summary", "debug", "fixes"}
+_STATUS_KEYS = {
+    "title", "meaning", "official", "origin", "reference", "causes", "headers", "debug",
+    "fixes", "next",
+}
+_VENDOR_KEYS = {
+    "id", "name", "hosts", "headers", "markers", "request_id_headers", "docs", "status_page",
+    "errors", "causes",
+}
+_STATUS_KEY = re.compile(r"^(?:[1-5][0-9][0-9]|[1-5]xx)$")
+
+
+def parse_causes(data: dict[str, Any], where: str) -> dict[str, CauseEntry]:
+    causes: dict[str, CauseEntry] = {}
+    for cause_id, table in data.items():
+        here = f"{where} [{cause_id}]"
+        if not CAUSE_ID.match(cause_id):
+            raise KnowledgeError(f"{here}: cause id must look like family.name")
+        if not isinstance(table, dict):
+            raise KnowledgeError(f"{here}: expected a table")
+        _check_keys(table, _CAUSE_KEYS, here)
+        causes[cause_id] = CauseEntry(
+            id=cause_id,
+            title=_str(table, "title", here),
+            summary=_str(table, "summary", here),
+            debug=_strs(table.get("debug"), f"{here}.debug"),
+            fixes=_strs(table.get("fixes"), f"{here}.fixes"),
+        )
+    return causes
+
+
+def parse_statuses(data: dict[str, Any], where: str) -> dict[str, StatusEntry]:
+    statuses: dict[str, StatusEntry] = {}
+    for key, table in data.items():
+        here = f"{where} [{key}]"
+        if not _STATUS_KEY.match(key):
+            raise KnowledgeError(f"{here}: status key must be a code 100-599 or a class like 4xx")
+        if not isinstance(table, dict):
+            raise KnowledgeError(f"{here}: expected a table")
+        _check_keys(table, _STATUS_KEYS, here)
+        official = table.get("official", False)
+        if not isinstance(official, bool):
+            raise KnowledgeError(f"{here}: `official` must be true or false")
+        statuses[key] = StatusEntry(
+            key=key,
+            code=None if key.endswith("xx") else int(key),
+            title=_str(table, "title", here),
+            meaning=_str(table, "meaning", here),
+            official=official,
+            origin=_str(table, "origin", here),
+            reference=_str(table, "reference", here),
+            causes=_strs(table.get("causes"), f"{here}.causes"),
+            headers=_strs(table.get("headers"), f"{here}.headers"),
+            debug=_strs(table.get("debug"), f"{here}.debug"),
+            fixes=_strs(table.get("fixes"), f"{here}.fixes"),
+            next=_str(table, "next", here, required=False),
+        )
+    return statuses
+
+
+def parse_vendor(data: dict[str, Any], where: str) -> VendorEntry:
+    _check_keys(data, _VENDOR_KEYS, where)
+    errors: dict[str, VendorError] = {}
+    for code, table in (data.get("errors") or {}).items():
+        here = f"{where} errors.{code}"
+        if not isinstance(table, dict):
+            raise KnowledgeError(f"{here}: expected a table")
+        _check_keys(table, {"cause", "confidence", "note"}, here)
+        confidence = table.get("confidence", 0.9)
+        if not isinstance(confidence, int | float) or not 0 < confidence <= 1:
+            raise KnowledgeError(f"{here}: confidence must be in (0, 1]")
+        errors[code] = VendorError(
+            code=code,
+            cause=_str(table, "cause", here),
+            confidence=float(confidence),
+            note=_str(table, "note", here, required=False),
+        )
+    debug: dict[str, tuple[str, ...]] = {}
+    fixes: dict[str, tuple[str, ...]] = {}
+    for cause_id, table in (data.get("causes") or {}).items():
+        here = f"{where} causes.{cause_id}"
+        if not isinstance(table, dict):
+            raise KnowledgeError(f"{here}: expected a table")
+        _check_keys(table, {"debug", "fixes"}, here)
+        debug[cause_id] = _strs(table.get("debug"), f"{here}.debug")
+        fixes[cause_id] = _strs(table.get("fixes"), f"{here}.fixes")
+    hosts = _strs(data.get("hosts"), f"{where}.hosts")
+    return VendorEntry(
+        id=_str(data, "id", where),
+        name=_str(data, "name", where),
+        hosts=tuple(h.lower() for h in hosts),
+        headers=tuple(h.lower() for h in _strs(data.get("headers"), f"{where}.headers")),
+        markers=_strs(data.get("markers"), f"{where}.markers"),
+        request_id_headers=tuple(
+            h.lower() for h in _strs(data.get("request_id_headers"), f"{where}.request_id_headers")
+        ),
+        docs=_str(data, "docs", where, required=False),
+        status_page=_str(data, "status_page", where, required=False),
+        errors=errors,
+        debug=debug,
+        fixes=fixes,
+    )
+
+
+def _read_toml(path: Any) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise KnowledgeError(f"{path.name}: {exc}") from exc
+
+
+def validate(kb: KnowledgeBase) -> None:
+    """Cross-file checks: every cause id named anywhere is defined in causes.toml."""
+    for key, entry in kb.statuses.items():
+        for cause_id in entry.causes:
+            if cause_id not in kb.causes:
+                raise KnowledgeError(f"status [{key}] names unknown cause {cause_id}")
+    for vendor in kb.vendors.values():
+        for error in vendor.errors.values():
+            if error.cause not in kb.causes:
+                raise KnowledgeError(f"vendor {vendor.id} error {error.code}: unknown cause {error.cause}")
+        for cause_id in (*vendor.debug, *vendor.fixes):
+            if cause_id not in kb.causes:
+                raise KnowledgeError(f"vendor {vendor.id}: unknown cause {cause_id}")
+
+
+@cache
+def load() -> KnowledgeBase:
+    """Read and validate every data file once."""
+    root = resources.files("knowledge") / "data"
+    causes = parse_causes(_read_toml(root / "causes.toml"), "causes.toml")
+    statuses: dict[str, StatusEntry] = {}
+    for path in sorted((root / "status").iterdir(), key=lambda p: p.name):
+        if path.name.endswith(".toml"):
+            for key, entry in parse_statuses(_read_toml(path), path.name).items():
+                if key in statuses:
+                    raise KnowledgeError(f"{path.name}: status {key} is defined twice")
+                statuses[key] = entry
+    vendors: dict[str, VendorEntry] = {}
+    for path in sorted((root / "vendors").iterdir(), key=lambda p: p.name):
+        if path.name.endswith(".toml"):
+            vendor = parse_vendor(_read_toml(path), path.name)
+            vendors[vendor.id] = vendor
+    kb = KnowledgeBase(causes=causes, statuses=statuses, vendors=vendors)
+    validate(kb)
+    return kb
