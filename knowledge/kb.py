@@ -23,6 +23,15 @@ CAUSE_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 
+# The facts rules may provide, and so the only placeholders data text may use.
+PLACEHOLDERS = frozenset({
+    "host", "method", "url", "path", "status", "vendor", "retry_after", "retry_at", "reset_at",
+    "limit", "remaining", "field", "header", "allow", "location", "origin", "scope", "exp",
+    "expired_ago", "request_id", "server", "layer", "line", "column", "fault", "content_type",
+    "curl", "error_code", "message", "region", "model", "param",
+})
+
+
 class KnowledgeError(ValueError):
     """A data file does not follow the schema."""
 
@@ -125,6 +134,10 @@ def _strs(value: Any, where: str) -> tuple[str, ...]:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise KnowledgeError(f"{where}: expected a list of non-empty strings")
+    for line in value:
+        unknown = set(PLACEHOLDER.findall(line)) - PLACEHOLDERS
+        if unknown:
+            raise KnowledgeError(f"{where}: unknown placeholders {sorted(unknown)} in {line!r}")
     return tuple(value)
 
 
