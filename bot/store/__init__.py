@@ -1,0 +1,1 @@
+"""Team memory storage: models, engines, repositories scoped by team, Alembic migrations."""
