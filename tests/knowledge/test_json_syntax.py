@@ -1,0 +1,548 @@
+"""Strict JSON checking: conformance (y_/n_ style), named faults with line:column, limits."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from knowledge.evidence.json_syntax import (
+    JsonFault,
+    check_json,
+    diagnose_json,
+    looks_like_json,
+)
+
+# --------------------------------------------------------------------------------------------
+# Conformance: y_ cases must be accepted, n_ cases rejected, by check_json (fast path + scanner)
+# and by the scanner alone (diagnose_json), which is what runs when the fast path fails.
+
+Y_CASES: dict[str, str] = {
+    # structure
+    "y_empty_array": "[]",
+    "y_empty_object": "{}",
+    "y_nested_arrays": "[[[]]]",
+    "y_array_of_objects": '[{}, {"a": []}]',
+    "y_object_simple": '{"a": 1, "b": [true, false, null]}',
+    "y_duplicate_keys": '{"a": 1, "a": 2}',
+    "y_empty_key": '{"": 0}',
+    "y_nested_object": '{"a": {"b": {"c": {}}}}',
+    # top-level scalars
+    "y_top_string": '"just a string"',
+    "y_top_number": "42",
+    "y_top_true": "true",
+    "y_top_false": "false",
+    "y_top_null": "null",
+    "y_top_negative_zero": "-0",
+    # numbers
+    "y_number_zero": "[0]",
+    "y_number_negative": "[-123]",
+    "y_number_fraction": "[0.5]",
+    "y_number_negative_fraction": "[-0.000001]",
+    "y_number_exponent": "[1e10]",
+    "y_number_exponent_upper": "[1E10]",
+    "y_number_exponent_plus": "[1e+2]",
+    "y_number_exponent_minus": "[1e-2]",
+    "y_number_fraction_exponent": "[12.5E-3]",
+    "y_number_zero_exponent": "[0e0]",
+    "y_number_huge_exponent": "[1e99999]",
+    "y_number_long_int": "[" + "9" * 300 + "]",
+    "y_number_long_fraction": "[0." + "1" * 500 + "]",
+    # strings and escapes
+    "y_string_all_escapes": r'["\" \\ \/ \b \f \n \r \t"]',
+    "y_string_unicode_escape": r'["\u00e9\u4e2d"]',
+    "y_string_unicode_escape_upper": r'["\u00E9\uABCD"]',
+    "y_string_surrogate_pair": r'["\ud83d\ude00"]',
+    "y_string_lone_surrogate_escape": r'["\ud800"]',
+    "y_string_lone_low_surrogate": r'["\udc00 x"]',
+    "y_string_raw_unicode": '["é 中 😀"]',
+    "y_string_raw_del": '["\x7f"]',
+    "y_string_nbsp_inside": '["a\u00a0b"]',
+    "y_string_zero_width_inside": '["a\u200bb"]',
+    "y_string_single_quote_inside": '["it\'s"]',
+    "y_string_curly_quotes_inside": '["He said “hi”"]',
+    "y_string_slash_unescaped": '["a/b"]',
+    "y_string_comment_like": '["// not a comment /* */"]',
+    "y_string_escaped_null": r'["\u0000"]',
+    "y_string_empty": '[""]',
+    "y_key_with_escapes": r'{"a\nb\u0041": 1}',
+    # whitespace
+    "y_ws_around": " \t\r\n[ 1 ,\t2\r\n] \n",
+    "y_ws_crlf_lines": '{\r\n  "a": 1\r\n}\r\n',
+    "y_ws_inside_empty": "[ \n ]",
+    "y_ws_object_everywhere": ' { "a" : 1 , "b" : 2 } ',
+    # literals
+    "y_literals_in_array": "[true,false,null]",
+}
+
+N_CASES: dict[str, str] = {
+    # structure
+    "n_empty": "",
+    "n_only_ws": " \n\t ",
+    "n_trailing_comma_array": "[1,]",
+    "n_trailing_comma_object": '{"a": 1,}',
+    "n_comma_only": "[,]",
+    "n_double_comma": "[1,,2]",
+    "n_leading_comma": "[,1]",
+    "n_missing_comma": "[1 2]",
+    "n_unclosed_array": "[1, 2",
+    "n_unclosed_object": '{"a": 1',
+    "n_extra_close": "[1]]",
+    "n_mismatch": "[1}",
+    "n_mismatch_object": '{"a": 1]',
+    "n_lone_close": "}",
+    "n_missing_colon": '{"a" 1}',
+    "n_equals_for_colon": '{"a" = 1}',
+    "n_missing_value": '{"a": }',
+    "n_key_no_value": '{"a"}',
+    "n_unquoted_key": "{a: 1}",
+    "n_number_key": "{1: 1}",
+    "n_single_quoted_key": "{'a': 1}",
+    "n_two_values": "1 2",
+    "n_two_objects": "{} {}",
+    "n_garbage_after": "[1] x",
+    "n_comma_after_value": "[1],",
+    "n_colon_in_array": '["a": 1]',
+    "n_deep_unclosed": "[" * 1000,
+    # literals
+    "n_true_capital": "[True]",
+    "n_none": "[None]",
+    "n_undefined": "[undefined]",
+    "n_nul": "[nul]",
+    "n_truex": "[truex]",
+    "n_nan": "[NaN]",
+    "n_infinity": "[Infinity]",
+    "n_minus_infinity": "[-Infinity]",
+    "n_bare_word": "[hello]",
+    # numbers
+    "n_leading_zero": "[01]",
+    "n_negative_leading_zero": "[-01]",
+    "n_double_zero": "[00]",
+    "n_leading_plus": "[+1]",
+    "n_leading_dot": "[.5]",
+    "n_trailing_dot": "[5.]",
+    "n_dot_exponent": "[1.e5]",
+    "n_exponent_no_digits": "[1e]",
+    "n_exponent_sign_no_digits": "[1e+]",
+    "n_hex": "[0x1F]",
+    "n_lone_minus": "[-]",
+    "n_minus_space": "[- 1]",
+    "n_two_dots": "[1.2.3]",
+    "n_underscore": "[1_000]",
+    "n_arabic_digit": "[\u0661]",
+    "n_fullwidth_digit": "[\uff11]",
+    # strings and escapes
+    "n_single_quoted_string": "['a']",
+    "n_smart_quoted_string": "[“a”]",
+    "n_unterminated_string": '["abc',
+    "n_invalid_escape_x": r'["\x41"]',
+    "n_invalid_escape_apostrophe": r'["\'"]',
+    "n_short_unicode_escape": r'["\u12"]',
+    "n_bad_hex_unicode_escape": r'["\u12G4"]',
+    "n_underscore_unicode_escape": r'["\u0_12"]',
+    "n_space_unicode_escape": r'["\u 123"]',
+    "n_backslash_at_end": '["\\',
+    "n_raw_newline": '["a\nb"]',
+    "n_raw_tab": '["a\tb"]',
+    "n_raw_nul": '["a\x00b"]',
+    "n_raw_cr": '["a\rb"]',
+    "n_raw_unit_separator": '["\x1f"]',
+    # whitespace and invisible characters
+    "n_bom": "\ufeff[]",
+    "n_nbsp": "[\u00a01]",
+    "n_zero_width_space": "[1]\u200b",
+    "n_form_feed": "\x0c[]",
+    "n_vertical_tab": "[\x0b]",
+    "n_line_separator": "[\u20281]",
+    "n_ideographic_space": "[\u30001]",
+    "n_nul_outside": "[1]\x00",
+    # comments
+    "n_line_comment": "[1] // done",
+    "n_block_comment": "[1 /* one */]",
+    "n_hash_comment": "# config\n{}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(Y_CASES))
+def test_y_cases_are_accepted(name: str) -> None:
+    text = Y_CASES[name]
+    assert check_json(text) is None
+    assert diagnose_json(text) is None
+
+
+@pytest.mark.parametrize("name", sorted(N_CASES))
+def test_n_cases_are_rejected(name: str) -> None:
+    text = N_CASES[name]
+    fault = check_json(text)
+    assert isinstance(fault, JsonFault)
+    assert fault == diagnose_json(text)
+    assert fault.line >= 1 and fault.column >= 1
+    assert fault.kind not in ("", "invalid")
+
+
+def test_the_tables_are_big_enough() -> None:
+    assert len(Y_CASES) + len(N_CASES) >= 60
+    assert len(Y_CASES) >= 30 and len(N_CASES) >= 30
+
+
+def test_reference_parser_agrees_with_the_tables() -> None:
+    # The tables are themselves checked against Python's strict parser, so a wrong table entry
+    # cannot make the scanner look right.
+    for text in Y_CASES.values():
+        assert _reference_valid(text), text
+    for text in N_CASES.values():
+        assert not _reference_valid(text), text
+
+
+# --------------------------------------------------------------------------------------------
+# The fast path's claim: json.loads on str is RFC-strict once NaN/Infinity are refused.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\x0c1",
+        "1\x0b",
+        "\u00a01",
+        "1\u2028",
+        "\u30001",
+        '"a\x01"',
+        '"a\nb"',
+        '"\\u0_12"',
+        '"\\u 123"',
+        "[\u0661]",
+        "\ufeff1",
+        "[1,]",
+        "{'a': 1}",
+        "01",
+        "1.",
+        ".5",
+        "+1",
+    ],
+)
+def test_json_loads_is_strict_for_str_input(text: str) -> None:
+    with pytest.raises(ValueError):
+        json.loads(text)
+
+
+def test_json_loads_accepts_non_finite_constants_unless_refused() -> None:
+    assert json.loads("[NaN]") != [0]  # accepted by default: why check_json must refuse it
+    assert check_json("[NaN]") is not None
+    assert check_json("Infinity") is not None
+
+
+# --------------------------------------------------------------------------------------------
+# Each fault kind: what is named, and exactly where (1-based line, column in characters).
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "line", "column", "quoted"),
+    [
+        ('{\n  "a": 1,\n  "name": "x",\n}', "trailing_comma", 3, 14, "trailing comma before `}`"),
+        ("[1, 2,]", "trailing_comma", 1, 6, "before `]`"),
+        ('{\n  "a": 1\n  "b": 2\n}', "missing_comma", 3, 3, '`"b"`'),
+        ("[1 2]", "missing_comma", 1, 4, "`2`"),
+        ('{\n  name: "x"\n}', "unquoted_key", 2, 3, "key `name` is not quoted (line 2, column 3)"),
+        ("{'a': 1}", "single_quotes", 1, 2, "`'a'`"),
+        ("{\"a\": 'b'}", "single_quotes", 1, 7, "double quotes"),
+        ("{“name”: 1}", "smart_quotes", 1, 2, "U+201C"),
+        ('{"name": "Bob”, "age": 3}', "smart_quotes", 1, 14, "U+201D"),
+        ('{"name”: 1}', "smart_quotes", 1, 7, "`”`"),
+        ("[‘a’]", "smart_quotes", 1, 2, "U+2018"),
+        ('{"a":\u00a01}', "invisible_character", 1, 6, "U+00A0 (NO-BREAK SPACE)"),
+        ("[1,\u200b2]", "invisible_character", 1, 4, "U+200B (ZERO WIDTH SPACE)"),
+        ("[\u20601]", "invisible_character", 1, 2, "U+2060"),
+        ("[1]\u202f", "invisible_character", 1, 4, "U+202F"),
+        ("\ufeff{}", "invisible_character", 1, 1, "byte order mark U+FEFF"),
+        ('{"a": [1, 2}', "unbalanced_brackets", 1, 12, "`[` opened at line 1, column 7"),
+        ('{\n  "a": [1, 2\n', "unbalanced_brackets", 2, 8, "`[` opened at line 2, column 8"),
+        ("[[1]]]", "unbalanced_brackets", 1, 6, "no matching opening bracket"),
+        ('{"a": [1, 2, "b": 3}', "unbalanced_brackets", 1, 17, "`[` opened at line 1, column 7"),
+        ('{\n  // the id\n  "id": 1\n}', "comment", 2, 3, "`// the id`"),
+        ('{"id": 1 /* one */}', "comment", 1, 10, "`/* one */`"),
+        ('{"x": NaN}', "nan_or_infinity", 1, 7, "`NaN`"),
+        ("[1, -Infinity]", "nan_or_infinity", 1, 5, "`-Infinity`"),
+        ('{"n": 007}', "leading_zero", 1, 7, "`007`"),
+        ("[-012]", "leading_zero", 1, 3, "`-012`"),
+        ('{"a" 1}', "missing_colon", 1, 6, "after key `a`"),
+        ('{"a" = 1}', "missing_colon", 1, 6, "`=`"),
+        ('["C:\\dir"]', "invalid_escape", 1, 5, "`\\d`"),
+        ('["\\u12"]', "invalid_escape", 1, 3, "four hex digits"),
+        ('{"a": "x\ny"}', "control_character", 1, 9, "raw line break"),
+        ('["a\tb"]', "control_character", 1, 4, "`\\t`"),
+        ('{"a": "xyz}', "unterminated_string", 1, 7, "never closed"),
+        ('{"a": 1}\n{"b": 2}', "trailing_data", 2, 1, "only one top-level value"),
+        ("[1] x", "trailing_data", 1, 5, "`x`"),
+        ('{"ok": True}', "invalid_literal", 1, 8, "use `true`"),
+        ('{"v": None}', "invalid_literal", 1, 7, "use `null`"),
+        ("[undefined]", "invalid_literal", 1, 2, "use `null`"),
+        ("[nulll]", "invalid_literal", 1, 2, "use `null`"),
+        ("[flase]", "invalid_literal", 1, 2, "use `false`"),
+        ("[1.]", "invalid_number", 1, 2, "`1.`"),
+        ("[.5]", "invalid_number", 1, 2, "`.5`"),
+        ("[+1]", "invalid_number", 1, 2, "`+`"),
+        ("[0x1F]", "invalid_number", 1, 2, "hexadecimal"),
+        ("[1e+]", "invalid_number", 1, 2, "exponent"),
+        ("", "empty", 1, 1, "empty"),
+        ("  \n ", "empty", 1, 1, "whitespace"),
+        ('{"a": }', "missing_value", 1, 7, "key `a`"),
+        ("[1,,2]", "missing_value", 1, 4, "`,`"),
+    ],
+)
+def test_fault_is_named_and_located(
+    text: str, kind: str, line: int, column: int, quoted: str
+) -> None:
+    fault = check_json(text)
+    assert fault is not None
+    assert (fault.kind, fault.line, fault.column) == (kind, line, column), fault.message
+    assert quoted in fault.message
+    if kind != "empty":
+        assert f"line {line}, column {column}" in fault.message
+
+
+def test_trailing_comma_message_matches_the_house_example() -> None:
+    fault = check_json('{\n  "a": 1,\n  "name": "x",\n}')
+    assert fault is not None
+    assert fault.message == "trailing comma before `}` at line 3, column 14"
+    assert fault.snippet == '  "name": "x",'
+
+
+def test_unclosed_bracket_says_where_the_text_ends() -> None:
+    fault = check_json('{"a": [1,\n 2')
+    assert fault is not None and fault.kind == "unbalanced_brackets"
+    assert "line 2, column 3" in fault.message  # where the text ends
+    assert "1 enclosing bracket also unclosed" in fault.message
+
+
+def test_columns_count_characters_not_bytes() -> None:
+    fault = check_json('{"é中😀": 1 2}')
+    assert fault is not None and fault.kind == "missing_comma"
+    assert fault.column == 11
+
+
+def test_crlf_and_lone_cr_are_line_breaks() -> None:
+    fault = check_json('{"a": 1,\r\n"b" 2}')
+    assert fault is not None and (fault.line, fault.column) == (2, 5)
+    fault = check_json("[1,\r2 3]")
+    assert fault is not None and (fault.line, fault.column) == (2, 3)
+    # A raw CR inside a string is reported on the line it ends, not the next one.
+    fault = check_json('["a\r\nb"]')
+    assert fault is not None and fault.kind == "control_character"
+    assert (fault.line, fault.column) == (1, 4)
+
+
+def test_offset_points_at_the_offending_character() -> None:
+    text = '{"a": 1,\n "b": tru}'
+    fault = check_json(text)
+    assert fault is not None
+    assert text[fault.offset : fault.offset + 3] == "tru"
+
+
+def test_snippet_is_trimmed_around_the_fault_on_long_lines() -> None:
+    text = "[" + "1, " * 5000 + "1 2" + ", 1" * 5000 + "]"
+    fault = check_json(text)
+    assert fault is not None and fault.kind == "missing_comma"
+    assert fault.column == 1 + 3 * 5000 + 3
+    assert len(fault.snippet) <= 84
+    assert "1 2" in fault.snippet
+    assert fault.snippet.startswith("…") and fault.snippet.endswith("…")
+
+
+def test_snippet_makes_control_characters_visible() -> None:
+    fault = check_json('["a\x00b"]')
+    assert fault is not None and fault.kind == "control_character"
+    assert "\x00" not in fault.snippet and "␀" in fault.snippet
+    assert "U+0000" in fault.message
+
+
+def test_messages_never_break_out_of_their_backticks() -> None:
+    fault = check_json("[`rm -rf`]")
+    assert fault is not None
+    assert fault.message.count("`") % 2 == 0
+
+
+# --------------------------------------------------------------------------------------------
+# Limits: deep nesting, big and hostile input.
+
+
+def test_deep_nesting_is_accepted_without_recursion_error() -> None:
+    depth = 100_000
+    assert check_json("[" * depth + "]" * depth) is None
+    assert check_json('{"a":' * depth + "1" + "}" * depth) is None
+
+
+def test_deep_unclosed_nesting_is_a_fault_without_recursion_error() -> None:
+    fault = check_json("[" * 100_000)
+    assert fault is not None and fault.kind == "unbalanced_brackets"
+    assert fault.column == 100_000
+    assert "99999 enclosing brackets" in fault.message
+    fault = check_json("[" * 100_000 + "}")
+    assert fault is not None and fault.kind == "unbalanced_brackets"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * 40_000,
+        '"' + "a" * 40_000,
+        "[" + "1" * 40_000 + "x]",
+        "'" * 40_000,
+        "\\" * 40_000,
+        "\x00" * 40_000,
+        '{"a": "b"\n' * 5_000,
+        "[1," * 5_000,
+        "“" * 40_000,
+        '"' + "”" * 40_000,
+    ],
+)
+def test_hostile_input_is_fast_and_never_raises(text: str) -> None:
+    start = time.perf_counter()
+    fault = check_json(text)
+    assert fault is not None
+    assert time.perf_counter() - start < 1.0
+
+
+def test_one_megabyte_timing(capsys: pytest.CaptureFixture[str]) -> None:
+    value = [
+        {"id": i, "name": f"item {i}", "tags": ["a", "b"], "price": i * 1.5} for i in range(15_000)
+    ]
+    valid = json.dumps(value)
+    assert len(valid) > 1_000_000
+    broken = valid[:-2] + ",]"  # a trailing comma at the very end: the scanner reads it all
+    binary = bytes(range(256)).decode("latin-1") * 4096
+    timings = {}
+    for name, text in (("valid", valid), ("trailing comma at end", broken), ("binary", binary)):
+        start = time.perf_counter()
+        result = check_json(text)
+        timings[name] = time.perf_counter() - start
+        assert (result is None) == (name == "valid")
+    with capsys.disabled():
+        print(
+            "\n1 MB check_json: "
+            + ", ".join(f"{name} {secs * 1000:.0f} ms" for name, secs in timings.items())
+        )
+
+
+def test_bytes_are_decoded_rather_than_rejected() -> None:
+    assert check_json(b'{"a": 1}') is None  # type: ignore[arg-type]
+    fault = check_json(b"{'a': 1}")  # type: ignore[arg-type]
+    assert fault is not None and fault.kind == "single_quotes"
+
+
+# --------------------------------------------------------------------------------------------
+# looks_like_json
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"a": 1}', True),
+        ("  \n [1, 2", True),
+        ("\ufeff{}", True),
+        ('"a quoted string"', True),
+        ('"error": "bad request", "code": 400', True),
+        ('error body was "message": "nope"', True),
+        ("HTTP/1.1 404 Not Found", False),
+        ("curl -X POST https://api.example.com", False),
+        ("getting a 429 from the API", False),
+        ('he said "hello" to me', False),
+        ("", False),
+        ("   ", False),
+    ],
+)
+def test_looks_like_json(text: str, expected: bool) -> None:
+    assert looks_like_json(text) is expected
+
+
+def test_looks_like_json_is_cheap_on_huge_input() -> None:
+    text = "x" * 5_000_000
+    start = time.perf_counter()
+    assert looks_like_json(text) is False
+    assert time.perf_counter() - start < 0.05
+
+
+# --------------------------------------------------------------------------------------------
+# Properties against a strict reference.
+
+
+def _refuse(name: str) -> object:
+    raise ValueError(name)
+
+
+def _reference_valid(text: str) -> bool:
+    """Python's strict parser with NaN/Infinity refused, plus an explicit RFC whitespace check
+    around the value (json.loads already enforces it; stated here so the reference is plain)."""
+    if text.strip() != text.strip(" \t\n\r"):  # other Unicode whitespace at either end
+        return False
+    try:
+        json.loads(text, parse_constant=_refuse, parse_int=lambda s: 0)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=8), children, max_size=5)
+    ),
+    max_leaves=30,
+)
+
+
+@given(_json_values, st.sampled_from([None, 2]))
+@settings(max_examples=300, deadline=None)
+def test_any_dumped_value_is_valid(value: object, indent: int | None) -> None:
+    text = json.dumps(value, indent=indent)
+    assert check_json(text) is None
+    assert diagnose_json(text) is None
+    text = json.dumps(value, ensure_ascii=False)
+    assert diagnose_json(text) is None
+
+
+_json_alphabet = st.sampled_from(
+    list("{}[]:,\"\\ \t\n\r-+.eE0123456789truefalsnul/'*x\x00\u00a0\u200b“”")
+)
+
+
+def _mutations() -> st.SearchStrategy[str]:
+    """Valid JSON with a few characters inserted, deleted or replaced: near misses."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> str:
+        text = json.dumps(draw(_json_values), indent=draw(st.sampled_from([None, 1])))
+        for _ in range(draw(st.integers(1, 3))):
+            i = draw(st.integers(0, len(text)))
+            op = draw(st.sampled_from(["insert", "delete", "replace"]))
+            ch = draw(_json_alphabet)
+            if op == "insert":
+                text = text[:i] + ch + text[i:]
+            elif op == "delete":
+                text = text[:i] + text[i + 1 :]
+            else:
+                text = text[:i] + ch + text[i + 1 :]
+        return text
+
+    return build()
+
+
+@given(st.text(max_size=60) | st.text(_json_alphabet, max_size=40) | _mutations())
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_random_text_never_raises_and_agrees_with_reference(text: str) -> None:
+    expected = _reference_valid(text)
+    fault = check_json(text)
+    assert (fault is None) is expected
+    scanned = diagnose_json(text)
+    assert (scanned is None) is expected
+    if fault is not None:
+        assert fault.line >= 1 and fault.column >= 1
+        assert 0 <= fault.offset <= len(text)
+        if fault.kind != "empty":
+            assert f"line {fault.line}, column {fault.column}" in fault.message
