@@ -1,18 +1,734 @@
 """curl commands: find them in a paste and work out the request exactly as curl would.
 
-STUB: replaced by the curl parser.
+Three steps: `shell` splits the command into words as the user's shell would; the option loop
+below reads those words the way curl 8's `parse_args` does (the table is `curl_options`); and
+`_build` turns the collected settings into the `HttpRequest` curl would send: method, URL,
+the headers curl adds itself, body. Nothing here raises for any input; whatever cannot be
+placed becomes a note on the request.
 """
 
 from __future__ import annotations
 
-from knowledge.model import HttpRequest
+import base64
+import re
+from dataclasses import dataclass, field
+from urllib.parse import quote, unquote
+
+from knowledge.model import Header, HttpRequest
+from knowledge.recognize.curl_options import (
+    ARG,
+    DEPRECATED,
+    DOCUMENTED_AS_NO,
+    SHORT,
+    CurlOption,
+    resolve_long,
+)
+from knowledge.recognize.shell import CMD, POSIX, POWERSHELL, split_command
+
+# Bounds on what one paste may cost.
+MAX_TEXT = 1_000_000
+MAX_COMMANDS = 50
+MAX_CANDIDATES = 400
+MAX_EXPANSIONS = 200
+
+# `curl`, `curl.exe`, `/usr/bin/curl` as a command word: preceded by start, a blank or
+# something that can precede a command (`$ `, `> `, `(`, `` ` ``, `;`, `|`, `&`, a colon in
+# "I ran: curl"), followed by a blank, a continuation or the end.
+_CURL_WORD = re.compile(
+    r"""(?<![^\s>:;|&(`'"])(?:[\w.~-]*/)*curl(?:\.[eE][xX][eE])?(?=[\s\\^`]|$)"""
+)
+_PS_PROMPT = re.compile(r"PS(?: [^>\n]*)?>\s*$")
+_CMD_PROMPT = re.compile(r"[A-Za-z]:\\[^>\n]*>\s*$")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)([^/?#@]*)@")
+_HOSTISH = re.compile(r"[\w-]+(?:\.[\w-]+)+(?::\d+)?|localhost(?::\d+)?|\[[0-9A-Fa-f:.]+\]")
+_VARIABLE_REF = re.compile(r"\{\{([A-Za-z0-9_]{1,128})((?::[a-z0-9]{1,10}){0,5})\}\}")
+_TYPOGRAPHIC_DASHES = ("\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212")
+
+# What --compressed asks for in a typical curl 8 build (the list depends on its libraries).
+ACCEPT_ENCODING = "deflate, gzip, br, zstd"
+_AUTH_SCHEMES = ("basic", "digest", "ntlm", "negotiate", "anyauth")
+# Host prefixes curl maps to a scheme when the URL has none.
+_GUESSED_SCHEMES = (("ftp.", "ftp"), ("dict.", "dict"), ("ldap.", "ldap"), ("imap.", "imap"),
+                    ("smtp.", "smtp"), ("pop3.", "pop3"))  # fmt: skip
+
+
+@dataclass
+class _Transfer:
+    """What curl collected for one operation (options up to `--next`)."""
+
+    urls: list[str] = field(default_factory=list)
+    raw_headers: list[str] = field(default_factory=list)
+    post_parts: list[str] = field(default_factory=list)
+    post_len: int = 0
+    has_post: bool = False
+    jsoned: bool = False
+    form: list[tuple[str, str]] = field(default_factory=list)
+    custom_method: str | None = None
+    use_get: bool = False
+    no_body: bool = False
+    uploads: list[str] = field(default_factory=list)
+    userpwd: str | None = None
+    auth: dict[str, bool] = field(default_factory=dict)
+    bearer: str | None = None
+    aws_sigv4: str | None = None
+    user_agent: str | None = None
+    referer: str | None = None
+    cookies: list[str] = field(default_factory=list)
+    compressed: bool = False
+    follow: bool = False
+    queries: list[str] = field(default_factory=list)
+    proto_default: str | None = None
+    body_files: list[str] = field(default_factory=list)
+    options: dict[str, str | bool] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, message: str) -> None:
+        if message not in self.notes and len(self.notes) < 60:
+            self.notes.append(message)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
 
 
 def find_curl_commands(text: str) -> list[HttpRequest]:
     """Every curl command in `text` (prose around it allowed), parsed. Never raises."""
-    return []
+    try:
+        return _find(text)
+    except Exception:  # a last guard: a paste must never break the diagnosis
+        return []
 
 
 def parse_curl(command: str) -> HttpRequest | None:
     """One curl command line (already located) as the request curl would send."""
+    try:
+        text = _prepare(command)
+        match = _CURL_WORD.search(text)
+        if match is None:
+            return None
+        requests = _parse_at(text, match.start(), None, _hint(text, match.start()))[0]
+        return requests[0] if requests else None
+    except Exception:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Locating commands
+
+
+def _prepare(text: str) -> str:
+    if len(text) > MAX_TEXT:
+        text = text[:MAX_TEXT]
+    return text.replace("\r\n", "\n") if "\r" in text else text
+
+
+def _find(text: str) -> list[HttpRequest]:
+    text = _prepare(text)
+    found: list[HttpRequest] = []
+    resume = 0
+    candidates = 0
+    for match in _CURL_WORD.finditer(text):
+        start = match.start()
+        if start < resume:
+            continue
+        candidates += 1
+        if candidates > MAX_CANDIDATES or len(found) >= MAX_COMMANDS:
+            break
+        limit = None
+        if start > 0 and text[start - 1] == "`":
+            # Inline code (`curl ...`): the command ends at the closing backtick.
+            line_end = text.find("\n", start)
+            close = text.find("`", start, line_end if line_end >= 0 else len(text))
+            if close >= 0:
+                limit = close
+        requests, words, end = _parse_at(text, start, limit, _hint(text, start))
+        if requests and _looks_like_command(words, requests):
+            found.extend(requests[: MAX_COMMANDS - len(found)])
+            resume = max(end, match.end())
+    return found
+
+
+def _hint(text: str, start: int) -> str | None:
+    """The shell a prompt before the command names (`PS C:\\>`, `C:\\>`), if any."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(line_start, start - 200) : start]
+    if not before.strip():
+        return None
+    if _PS_PROMPT.search(before):
+        return POWERSHELL
+    if _CMD_PROMPT.search(before):
+        return CMD
+    if before.rstrip().endswith("$"):
+        return POSIX
     return None
+
+
+def _parse_at(
+    text: str, start: int, limit: int | None, hint: str | None
+) -> tuple[list[HttpRequest], list[str], int]:
+    split = split_command(text, start, limit, hint=hint)
+    words = split.words[1:]  # the program name
+    requests = [
+        request
+        for transfer in _read_options(words)
+        if (request := _build(transfer, split.notes)) is not None
+    ]
+    return requests, words, split.end
+
+
+def _looks_like_command(words: list[str], requests: list[HttpRequest]) -> bool:
+    """Tell `curl https://x` from prose that mentions curl ("curl returns 401 for me")."""
+    if any(_looks_like_url(r.options.get("url") or r.url) for r in requests):
+        return True
+    return bool(words) and words[0].startswith("-") and len(words[0]) > 1
+
+
+def _looks_like_url(url: str | bool) -> bool:
+    if not isinstance(url, str) or not url:
+        return False
+    if _SCHEME.match(url):
+        return True
+    if url[0] in "${<[" or url.startswith("%"):
+        return True  # $URL, ${HOST}/x, {{baseUrl}}, <host>, %URL%
+    host = url.split("/", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1]
+    return _HOSTISH.fullmatch(host) is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading options the way curl's parse_args does
+
+
+def _read_options(words: list[str]) -> list[_Transfer]:
+    transfers = [_Transfer()]
+    variables: dict[str, str] = {}
+    t = transfers[0]
+    still_flags = True
+    i = 0
+    count = len(words)
+    while i < count:
+        word = words[i]
+        following = words[i + 1] if i + 1 < count else None
+        if not (still_flags and word.startswith("-")):
+            if word.startswith(_TYPOGRAPHIC_DASHES):
+                t.note(f"{word[:20]!r} starts with a typographic dash: curl takes it as a URL")
+            _add_url(t, word)
+            i += 1
+            continue
+        if word == "--":
+            still_flags = False  # later words are URLs even when they start with "-"
+            i += 1
+            continue
+        if word.startswith("--"):
+            match = resolve_long(word)
+            option = match.option
+            if option is None:
+                t.note(f"{match.problem}: skipped" if match.problem else f"{word}: skipped")
+                i += 1
+                continue
+            if match.by_prefix:
+                t.note(f"{word.split('=', 1)[0]} read as --{option.name} (abbreviated)")
+            if option.name == "next":
+                t = _next_transfer(transfers, t)
+                i += 1
+                continue
+            if option.kind != ARG:
+                _apply(t, option, None, not match.negated, variables)
+                i += 1
+                continue
+            used = 0
+            value = match.value
+            if value is None and option.name != "help":
+                if following is None:
+                    t.note(f"--{option.name} needs an argument and has none")
+                    i += 1
+                    continue
+                value, used = following, 1
+            if value is not None and match.expand:
+                value = _expand(value, variables, t)
+            _apply(t, option, value, True, variables)
+            i += 1 + used
+            continue
+        # One dash: a group of short options, the last may take an argument.
+        used = 0
+        letters = word[1:]
+        if not letters:
+            t.note("'-' alone is not an option: skipped")
+        j = 0
+        while j < len(letters):
+            option = SHORT.get(letters[j])
+            if option is None:
+                t.note(f"unknown option -{letters[j]} (in {word[:20]!r}): skipped")
+                break
+            if option.name == "next":
+                t = _next_transfer(transfers, t)
+                j += 1
+                continue
+            if option.kind != ARG:
+                _apply(t, option, None, option.name not in DOCUMENTED_AS_NO, variables)
+                j += 1
+                continue
+            if j + 1 < len(letters):
+                value: str | None = letters[j + 1 :]
+            elif option.name == "help":
+                value = None
+            elif following is None:
+                t.note(f"-{letters[j]} needs an argument and has none")
+                break
+            else:
+                value, used = following, 1
+            _apply(t, option, value, True, variables)
+            break
+        i += 1 + used
+    return transfers
+
+
+def _next_transfer(transfers: list[_Transfer], current: _Transfer) -> _Transfer:
+    if not current.urls:
+        current.note("--next without a URL before it (curl refuses this)")
+    fresh = _Transfer()
+    transfers.append(fresh)
+    return fresh
+
+
+def _add_url(t: _Transfer, url: str) -> None:
+    if not url:
+        t.note("empty URL argument (curl refuses a blank URL)")
+        return
+    t.urls.append(url)
+
+
+def _apply(
+    t: _Transfer,
+    option: CurlOption,
+    value: str | None,
+    toggle: bool,
+    variables: dict[str, str],
+) -> None:
+    """Record the option and do what curl does with it."""
+    name = option.name
+    t.options[name] = value if (option.kind == ARG and value is not None) else toggle
+    if name in DEPRECATED:
+        t.note(f"--{name} is deprecated: curl ignores it")
+        return
+    if option.kind == ARG:
+        if value is not None:
+            handler = _ARG_HANDLERS.get(name)
+            if handler is not None:
+                handler(t, value, name, variables)
+        return
+    if name == "get":
+        t.use_get = toggle
+    elif name == "head":
+        t.no_body = toggle
+    elif name in ("location", "location-trusted", "follow"):
+        t.follow = toggle
+    elif name == "compressed":
+        t.compressed = toggle
+    elif name in _AUTH_SCHEMES:
+        t.auth[name] = toggle
+
+
+# Handlers for options whose argument changes the request: (transfer, value, name, variables).
+
+
+def _on_url(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
+    if value.startswith("@"):
+        t.note(f"--url {value}: URLs are read from a file we cannot see")
+        return
+    _add_url(t, value)
+
+
+def _on_request(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
+    if not value:
+        t.note("-X with an empty method (curl refuses it)")
+        return
+    t.custom_method = value
+
+
+def _on_header(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
+    if name == "proxy-header":
+        return
+    if value.startswith("@"):
+        t.note(f"-H {value}: headers are read from a file we cannot see")
+        return
+    t.raw_headers.append(value)
+
+
+def _on_data(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
+    if name == "data-urlencode":
+        piece, filename = _urlencode_arg(value)
+        if filename is not None:
+            t.body_files.append(filename)
+    elif value.startswith("@") and name != "data-raw":
+        # The body is the file's content; we keep "@file" as its stand-in.
+        piece = value
+        t.body_files.append(value[1:] or "-")
+    else:
+        piece = value
+    if name == "json":
+        t.jsoned = True
+    # curl joins pieces with "&", except that a --json piece is glued on as-is
+    if t.post_len and name != "json":
+        t.post_parts.append("&")
+        t.post_len += 1
+    t.post_parts.append(piece)
+    t.post_len += len(piece)
+    t.has_post = True
+
+
+def _on_form(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
+    key, sep, content = value.partition("=")
+    if not sep:
+        t.note(f"-F {value[:40]!r} has no '=' (curl refuses it)")
+        return
+    t.form.append((key, content))
+    if name == "form" and content[:1] in ("@", "<"):
+        filename = content[1:]
+        if filename.startswith('"'):
+            close = filename.find('"', 1)
+            filename = filename[1:close] if close > 0 else filename[1:]
+        else:
+            filename = filename.split(";", 1)[0]
+        t.body_files.append(filename or "-")
+
+
+def _on_user(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
+    t.userpwd = value
+
+
+def _on_user_agent(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
+    t.user_agent = value
+
+
+def _on_referer(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
+    t.referer = value[:-5] if value.endswith(";auto") else value
+
+
+def _on_cookie(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
+    if "=" in value:
+        t.cookies.append(value)
+    else:
+        t.note(f"-b {value}: cookies are read from a file we cannot see")
+
+
+def _on_bearer(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
+    t.bearer = value
+
+
+def _on_aws(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
+    t.aws_sigv4 = value
+
+
+def _on_upload(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
+    if value:
+        t.uploads.append(value)
+        t.body_files.append(value)
+
+
+def _on_url_query(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
+    if value.startswith("+"):
+        t.queries.append(value[1:])
+        return
+    piece, filename = _urlencode_arg(value)
+    if filename is not None:
+        t.body_files.append(filename)
+    t.queries.append(piece)
+
+
+def _on_proto_default(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
+    t.proto_default = value
+
+
+def _on_variable(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
+    key, sep, content = value.partition("=")
+    if sep and key and not key.startswith("%") and "@" not in key:
+        if len(variables) < MAX_EXPANSIONS:
+            variables[key] = content
+        return
+    t.note(f"--variable {value[:40]!r}: value comes from a file or the environment")
+
+
+def _on_config(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
+    t.note(f"-K {value}: more options are read from a config file we cannot see")
+
+
+_ARG_HANDLERS = {
+    "url": _on_url,
+    "request": _on_request,
+    "header": _on_header,
+    "data": _on_data,
+    "data-ascii": _on_data,
+    "data-binary": _on_data,
+    "data-raw": _on_data,
+    "data-urlencode": _on_data,
+    "json": _on_data,
+    "form": _on_form,
+    "form-string": _on_form,
+    "user": _on_user,
+    "user-agent": _on_user_agent,
+    "referer": _on_referer,
+    "cookie": _on_cookie,
+    "oauth2-bearer": _on_bearer,
+    "aws-sigv4": _on_aws,
+    "upload-file": _on_upload,
+    "url-query": _on_url_query,
+    "proto-default": _on_proto_default,
+    "variable": _on_variable,
+    "config": _on_config,
+}
+
+
+def _urlencode_arg(value: str) -> tuple[str, str | None]:
+    """--data-urlencode's forms: content, =content, name=content, @file, name@file.
+
+    Returns the piece curl sends (a file's piece as `name=@file`, content unknown) and the
+    file name when there is one. curl looks for '=' first and only then for '@'.
+    """
+    eq = value.find("=")
+    sep_at = eq if eq >= 0 else value.find("@")
+    if sep_at < 0:
+        return _escape(value), None
+    name, content = value[:sep_at], value[sep_at + 1 :]
+    if value[sep_at] == "@":
+        stand_in = f"{name}=@{content}" if name else f"@{content}"
+        return stand_in, content or "-"
+    encoded = _escape(content)
+    return (f"{name}={encoded}" if name else encoded), None
+
+
+def _escape(content: str) -> str:
+    """curl_easy_escape (all but ALPHA DIGIT - . _ ~ as %XX), then spaces as '+'."""
+    return quote(content, safe="-._~", encoding="utf-8", errors="surrogatepass").replace("%20", "+")
+
+
+def _expand(value: str, variables: dict[str, str], t: _Transfer) -> str:
+    """--expand-NAME: replace {{var}} (with :trim :url :json :b64 functions) like curl."""
+    if "{{" not in value:
+        return value
+
+    def substitute(m: re.Match[str]) -> str:
+        content = variables.get(m.group(1))
+        if content is None:
+            t.note(f"{{{{{m.group(1)}}}}} is not set: curl expands it to nothing")
+            content = ""
+        for function in m.group(2).split(":")[1:]:
+            if function == "trim":
+                content = content.strip()
+            elif function == "url":
+                content = quote(content, safe="-._~", errors="surrogatepass")
+            elif function == "json":
+                content = _json_escape(content)
+            elif function == "b64":
+                content = base64.b64encode(content.encode("utf-8", "surrogatepass")).decode()
+            else:
+                t.note(f"variable function :{function} not applied")
+        return content
+
+    return _VARIABLE_REF.sub(substitute, value, count=MAX_EXPANSIONS)
+
+
+def _json_escape(content: str) -> str:
+    out = []
+    for ch in content:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch < " ":
+            out.append(
+                {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\b": "\\b", "\f": "\\f"}.get(
+                    ch, f"\\u{ord(ch):04x}"
+                )
+            )
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# The effective request
+
+
+def _build(t: _Transfer, shell_notes: list[str]) -> HttpRequest | None:
+    if not t.urls:
+        return None
+    notes = list(shell_notes)
+    url = t.urls[0]
+    if len(t.urls) > 1:
+        extra = ", ".join(u[:60] for u in t.urls[1:4])
+        notes.append(f"{len(t.urls) - 1} more URL(s) fetched with the same options: {extra}")
+    url = _with_scheme(url, t.proto_default)
+
+    body = "".join(t.post_parts) if t.has_post else None
+    if t.no_body:
+        method = "HEAD"
+        if t.has_post and not t.use_get:
+            notes.append("-I/--head with -d data: curl refuses to mix them")
+    elif t.has_post and t.use_get:
+        method = "GET"
+    elif t.has_post or t.form:
+        method = "POST"
+    elif t.uploads:
+        method = "PUT"
+    else:
+        method = "GET"
+    if t.has_post and t.form:
+        notes.append("-d and -F together: curl refuses to mix them")
+    if t.has_post and t.use_get:
+        url = _append_query(url, body or "")
+        body = None
+    if t.queries:
+        url = _append_query(url, "&".join(t.queries))
+    if t.uploads and not t.has_post:
+        url = _upload_url(url, t.uploads[0], notes)
+    if t.custom_method is not None:
+        method = t.custom_method
+
+    return HttpRequest(
+        method=method,
+        url=url,
+        headers=_headers(t, url, body, notes),
+        body=body,
+        source="curl",
+        explicit_method=t.custom_method is not None,
+        follow_redirects=t.follow,
+        body_files=list(t.body_files),
+        form=list(t.form),
+        options=dict(t.options),
+        user=t.userpwd,
+        notes=notes + t.notes,
+    )
+
+
+def _with_scheme(url: str, proto_default: str | None) -> str:
+    """Add the scheme curl guesses when the URL has none."""
+    if _SCHEME.match(url):
+        return url
+    if proto_default:
+        return f"{proto_default}://{url}"
+    host = url.split("/", 1)[0].rsplit("@", 1)[-1].lower()
+    for prefix, scheme in _GUESSED_SCHEMES:
+        if host.startswith(prefix):
+            return f"{scheme}://{url}"
+    return f"http://{url}"
+
+
+def _append_query(url: str, query: str) -> str:
+    """Append `query` to the URL's query string (before any fragment), as curl's -G does."""
+    if not query:
+        return url
+    hash_at = url.find("#")
+    base, fragment = (url, "") if hash_at < 0 else (url[:hash_at], url[hash_at:])
+    scheme = _SCHEME.match(base)
+    if scheme and "/" not in base[scheme.end() :].split("?", 1)[0]:
+        head, sep, tail = base.partition("?")
+        base = head + "/" + sep + tail  # curl's URL parser gives an empty path a "/"
+    if "?" not in base:
+        sep = "?"
+    elif base.endswith(("?", "&")):
+        sep = ""
+    else:
+        sep = "&"
+    return f"{base}{sep}{query}{fragment}"
+
+
+def _upload_url(url: str, filename: str, notes: list[str]) -> str:
+    """-T file to a URL without a file part: curl appends the file's name."""
+    if filename in ("-", "."):
+        return url
+    scheme = _SCHEME.match(url)
+    rest = url[scheme.end() :] if scheme else url
+    path = rest.split("?", 1)[0].split("#", 1)[0]
+    if "/" in path and not path.endswith("/"):
+        return url
+    leaf = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    if not leaf:
+        return url
+    notes.append(f"-T {filename}: curl appends the file name to a URL ending in '/'")
+    joined = url if path.endswith("/") else url + "/"
+    return joined + quote(leaf, safe="-._~")
+
+
+def _custom_header(raw: str) -> tuple[str, str | None] | None:
+    """How curl sends one -H argument: (name, value), (name, None) to suppress, or None."""
+    colon = raw.find(":")
+    if colon < 0:
+        semi = raw.find(";")
+        if semi > 0 and semi == len(raw) - 1:
+            return raw[:semi], ""  # "Name;" sends an empty header
+        return None
+    if colon == 0:
+        return None
+    value = raw[colon + 1 :].lstrip(" \t\r\n")
+    return raw[:colon], (value if value else None)
+
+
+def _headers(t: _Transfer, url: str, body: str | None, notes: list[str]) -> list[Header]:
+    custom: list[tuple[str, str | None]] = []
+    for raw in t.raw_headers:
+        parsed = _custom_header(raw)
+        if parsed is None:
+            notes.append(f"-H {raw[:40]!r} does not look like a header: curl skips it")
+        else:
+            custom.append(parsed)
+    named = {name.strip().lower() for name, _ in custom}
+    if t.jsoned:
+        # --json adds these to the custom list unless -H already names them
+        for name, value in (("Content-Type", "application/json"), ("Accept", "application/json")):
+            if name.lower() not in named:
+                custom.append((name, value))
+                named.add(name.lower())
+
+    out: list[Header] = []
+
+    def add(name: str, value: str) -> None:
+        if name.lower() not in named:  # any -H with this name (even "Name:") wins
+            out.append((name, value))
+
+    authorization = _authorization(t, url, notes)
+    if authorization is not None:
+        add("Authorization", authorization)
+    if t.user_agent:
+        add("User-Agent", t.user_agent)
+    if t.compressed:
+        add("Accept-Encoding", ACCEPT_ENCODING)
+    if t.referer:
+        add("Referer", t.referer)
+    if t.cookies:
+        add("Cookie", ";".join(t.cookies))
+    out.extend((name, value) for name, value in custom if value is not None)
+    if body is not None:
+        add("Content-Type", "application/x-www-form-urlencoded")
+    elif t.form and not t.has_post:
+        add("Content-Type", "multipart/form-data")
+    return out
+
+
+def _authorization(t: _Transfer, url: str, notes: list[str]) -> str | None:
+    """The Authorization value curl computes itself, if it sends one on the first request."""
+    if t.bearer is not None:
+        if t.userpwd is not None:
+            notes.append("--oauth2-bearer and -u both given: curl sends the bearer token")
+        return f"Bearer {t.bearer}"
+    if t.aws_sigv4 is not None:
+        notes.append("--aws-sigv4: curl signs the request (Authorization computed at send time)")
+        return None
+    challenge = [s for s in ("digest", "ntlm", "negotiate", "anyauth") if t.auth.get(s)]
+    credentials = t.userpwd
+    from_url = False
+    if credentials is None:
+        m = _USERINFO.match(url)
+        if m is not None:
+            credentials = unquote(m.group(2))
+            from_url = True
+    if credentials is None:
+        return None
+    if challenge and not t.auth.get("basic"):
+        notes.append(f"--{challenge[0]}: curl sends no credentials until the server's challenge")
+        return None
+    if ":" not in credentials:
+        notes.append("-u without ':password': curl prompts for the password")
+        return None
+    if from_url:
+        notes.append("credentials in the URL: curl sends them as Basic auth")
+    token = base64.b64encode(credentials.encode("utf-8", "surrogatepass")).decode("ascii")
+    return f"Basic {token}"
