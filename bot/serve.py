@@ -1,0 +1,219 @@
+"""`apierror serve`: one port with `POST /slack/events` and `GET /healthz`, or Socket Mode.
+
+HTTP mode runs Bolt's WSGI adapter under the standard library's threaded WSGI server: no extra
+dependency, one thread per request, and Bolt acks before the work so requests stay short.
+With SLACK_APP_TOKEN set, events arrive over Socket Mode (slack_bolt's builtin handler) and the
+port still serves /healthz for probes. The digest runs in-process once a minute.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from socketserver import ThreadingMixIn
+from typing import TYPE_CHECKING, Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.services import Services
+from bot.slack_client import make_client
+
+if TYPE_CHECKING:
+    from bot.memory import Memory
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+# Slack's payloads are a few KB; anything far larger is not Slack.
+MAX_REQUEST_BYTES = 1024 * 1024
+DIGEST_EVERY_SECONDS = 60
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+@dataclass
+class Runtime:
+    """Everything one running app holds; built by `build`, closed by `close`."""
+
+    settings: Settings
+    client: WebClient
+    memory: Memory | None
+    services: Services
+    app: App
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def close(self) -> None:
+        self._stop.set()
+        self.services.pacer.close()
+        if self.memory is not None:
+            self.memory.close()
+
+
+def open_memory(database_url: str) -> Memory | None:
+    """Team memory, schema brought up to date; still returned (to recover later) if the database
+    is down now, and None only when storage cannot be used at all."""
+    try:
+        from bot.memory import Memory
+    except Exception as exc:
+        log.warning("team memory unavailable: %s", exc)
+        return None
+    try:
+        return Memory(database_url, create=True)
+    except Exception as exc:
+        log.warning("database not ready (%s); answering without team memory until it is", exc)
+    try:
+        return Memory(database_url)
+    except Exception as exc:
+        log.warning("team memory unavailable: %s", exc)
+        return None
+
+
+def build(settings: Settings, memory: Memory | None = None, *, use_memory: bool = True,
+          verify_token: bool = True) -> Runtime:
+    """Wire settings -> client -> memory -> services -> Bolt app."""
+    client = make_client(settings=settings)
+    if memory is None and use_memory:
+        memory = open_memory(settings.database_url)
+    services = Services(settings, client, memory)
+    app = create_app(services, verify_token=verify_token)
+    return Runtime(settings, client, memory, services, app)
+
+
+def make_wsgi(runtime: Runtime, events: bool = True) -> WSGIApp:
+    """The one WSGI app: /healthz always, /slack/events in HTTP mode."""
+    bolt = SlackRequestHandler(runtime.app, path=EVENTS_PATH) if events else None
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO") or ""
+        method = environ.get("REQUEST_METHOD") or ""
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            healthy = runtime.services.healthy()
+            body = json.dumps({"ok": healthy, "database": healthy}).encode()
+            start_response("200 OK" if healthy else "503 Service Unavailable",
+                           [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
+        if path == EVENTS_PATH and bolt is not None and method == "POST":
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = -1
+            if length < 0 or length > MAX_REQUEST_BYTES:
+                start_response("413 Payload Too Large", [("Content-Type", "text/plain")])
+                return [b"too large"]
+            return bolt(environ, start_response)
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"not found"]
+
+    return application
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+    # Bursts of events arrive together; the default backlog of 5 refuses connections.
+    request_queue_size = 128
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s %s", self.address_string(), format % args)
+
+
+@dataclass
+class HttpServer:
+    """A running server; `port` is the real port when 0 was asked for."""
+
+    server: WSGIServer
+    thread: threading.Thread
+
+    @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+def start_http(runtime: Runtime, host: str, port: int, events: bool = True) -> HttpServer:
+    """Serve in a background thread (tests and Socket Mode's health port)."""
+    server = make_server(host, port, make_wsgi(runtime, events), server_class=_ThreadingWSGIServer,
+                         handler_class=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
+                              name="http", daemon=True)
+    thread.start()
+    return HttpServer(server, thread)
+
+
+def start_digest_loop(runtime: Runtime, every: float = DIGEST_EVERY_SECONDS) -> threading.Thread:
+    """Post due digests once a minute (bot/digest.py claims each day's digest, so several
+    processes doing this is safe)."""
+
+    def loop() -> None:
+        while not runtime._stop.wait(every):
+            if runtime.memory is None:
+                continue
+            try:
+                from bot.digest import run_due
+
+                run_due(runtime.memory, runtime.client, datetime.now(UTC))
+            except ImportError:
+                return
+            except Exception as exc:
+                log.warning("digest run failed: %s: %s", type(exc).__name__, exc)
+
+    thread = threading.Thread(target=loop, name="digest", daemon=True)
+    thread.start()
+    return thread
+
+
+def run(host: str, port: int) -> int:
+    """Run until SIGINT/SIGTERM. Returns the exit status (2: missing configuration)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env()
+    socket_mode = settings.app_token is not None
+    missing = [name for name, value in (("SLACK_BOT_TOKEN", settings.bot_token),
+                                        ("SLACK_SIGNING_SECRET", settings.signing_secret or socket_mode))
+               if not value]
+    if missing:
+        sys.stderr.write(f"apierror: serve needs {', '.join(missing)} in the environment\n")
+        return 2
+    runtime = build(settings)
+    http = start_http(runtime, host, port, events=not socket_mode)
+    start_digest_loop(runtime)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    socket_handler = None
+    if socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        socket_handler = SocketModeHandler(runtime.app, settings.app_token,
+                                           web_client=make_client(token=settings.app_token,
+                                                                  settings=settings))
+        socket_handler.connect()
+        log.info("Socket Mode connected; /healthz on %s:%d", host, http.port)
+    else:
+        log.info("listening on http://%s:%d%s", host, http.port, EVENTS_PATH)
+    try:
+        while not stopped.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if socket_handler is not None:
+            socket_handler.close()
+        http.close()
+        runtime.close()
+    return 0
