@@ -4,6 +4,7 @@ Layout (all under `knowledge/data/`):
 - `causes.toml`: one table per cause id: title, summary, debug, fixes.
 - `status/*.toml`: one file per status family; one table per code ("429") or class ("4xx").
 - `vendors/*.toml`: one file per vendor: how to recognise it, its error codes, its advice.
+- `messages.toml`: phrases in error messages ("jwt expired", "duplicate key") that name a cause.
 
 Text lines in `debug` and `fixes` may carry `{placeholders}` filled from evidence facts; a line
 whose placeholders are not all known is left out, so data can hold a specific line beside a
@@ -16,7 +17,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 CAUSE_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
@@ -100,10 +101,25 @@ class VendorEntry:
 
 
 @dataclass(frozen=True)
+class MessagePattern:
+    """Phrases in what the server (or the user) said that point at a cause.
+
+    `phrases` are matched case-insensitively as substrings of error messages and codes;
+    `statuses`, when given, limits the pattern to pastes with one of those statuses (or none).
+    """
+
+    cause: str
+    phrases: tuple[str, ...]
+    confidence: float
+    statuses: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     causes: dict[str, CauseEntry]
     statuses: dict[str, StatusEntry]
     vendors: dict[str, VendorEntry]
+    messages: tuple[MessagePattern, ...] = ()
 
     def cause(self, cause_id: str) -> CauseEntry | None:
         return self.causes.get(cause_id)
@@ -258,7 +274,32 @@ def parse_vendor(data: dict[str, Any], where: str) -> VendorEntry:
     )
 
 
-def _read_toml(path: Any) -> dict[str, Any]:
+def parse_messages(data: dict[str, Any], where: str) -> tuple[MessagePattern, ...]:
+    patterns: list[MessagePattern] = []
+    for index, table in enumerate(data.get("pattern", [])):
+        here = f"{where} pattern #{index + 1}"
+        if not isinstance(table, dict):
+            raise KnowledgeError(f"{here}: expected a table")
+        _check_keys(table, {"cause", "phrases", "confidence", "statuses"}, here)
+        confidence = table.get("confidence", 0.7)
+        if not isinstance(confidence, int | float) or not 0 < confidence <= 1:
+            raise KnowledgeError(f"{here}: confidence must be in (0, 1]")
+        statuses = table.get("statuses", [])
+        if not isinstance(statuses, list) or not all(isinstance(c, int) and 100 <= c <= 599 for c in statuses):
+            raise KnowledgeError(f"{here}: statuses must be a list of codes 100-599")
+        phrases = _strs(table.get("phrases"), f"{here}.phrases")
+        if not phrases:
+            raise KnowledgeError(f"{here}: needs at least one phrase")
+        patterns.append(MessagePattern(
+            cause=_str(table, "cause", here),
+            phrases=tuple(p.lower() for p in phrases),
+            confidence=float(confidence),
+            statuses=tuple(statuses),
+        ))
+    return tuple(patterns)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -278,12 +319,15 @@ def validate(kb: KnowledgeBase) -> None:
         for cause_id in (*vendor.debug, *vendor.fixes):
             if cause_id not in kb.causes:
                 raise KnowledgeError(f"vendor {vendor.id}: unknown cause {cause_id}")
+    for pattern in kb.messages:
+        if pattern.cause not in kb.causes:
+            raise KnowledgeError(f"messages.toml: unknown cause {pattern.cause}")
 
 
 @cache
 def load() -> KnowledgeBase:
     """Read and validate every data file once."""
-    root = resources.files("knowledge") / "data"
+    root = Path(__file__).parent / "data"
     causes = parse_causes(_read_toml(root / "causes.toml"), "causes.toml")
     statuses: dict[str, StatusEntry] = {}
     for path in sorted((root / "status").iterdir(), key=lambda p: p.name):
@@ -297,6 +341,7 @@ def load() -> KnowledgeBase:
         if path.name.endswith(".toml"):
             vendor = parse_vendor(_read_toml(path), path.name)
             vendors[vendor.id] = vendor
-    kb = KnowledgeBase(causes=causes, statuses=statuses, vendors=vendors)
+    messages = parse_messages(_read_toml(root / "messages.toml"), "messages.toml")
+    kb = KnowledgeBase(causes=causes, statuses=statuses, vendors=vendors, messages=messages)
     validate(kb)
     return kb

@@ -1,7 +1,9 @@
 """Evidence extractors: small pure functions from a `Paste` to `Evidence`.
 
-Each extractor module registers its functions with `@extractor`; `gather()` runs them all.
-Evidence kinds are documented where they are produced; rules read them by kind.
+Each extractor module registers its functions with `@extractor`; `gather()` runs them all, then
+the `@late_extractor`s, which may read what the first ones found through `ctx.evidence` (message
+matching reads the error messages body extraction found). Evidence kinds are documented where
+they are produced; rules read them by kind.
 """
 
 from __future__ import annotations
@@ -22,7 +24,11 @@ class Context:
     kb: KnowledgeBase
     now: datetime
     vendor: VendorEntry | None = None
+    vendor_via: str = ""
     evidence: EvidenceSet = field(default_factory=lambda: EvidenceSet([]))
+    # Causes the paste contradicts (credentials were sent, so not "missing credentials"):
+    # rules add to it, ranking drops them from the status's generic causes.
+    ruled_out: set[str] = field(default_factory=set)
 
 
 class EvidenceSet:
@@ -53,25 +59,35 @@ class EvidenceSet:
 
 Extractor = Callable[[Context], Iterable[Evidence]]
 EXTRACTORS: list[Extractor] = []
+LATE_EXTRACTORS: list[Extractor] = []
 
 
 def extractor(func: Extractor) -> Extractor:
-    """Register an evidence extractor."""
+    """Register an evidence extractor that reads only the paste."""
     EXTRACTORS.append(func)
     return func
 
 
+def late_extractor(func: Extractor) -> Extractor:
+    """Register an extractor that also reads the first phase's evidence (`ctx.evidence`)."""
+    LATE_EXTRACTORS.append(func)
+    return func
+
+
 def gather(ctx: Context) -> EvidenceSet:
+    """Run every extractor; sets and returns `ctx.evidence`."""
     _load_extractors()
     found: list[Evidence] = []
     seen: set[tuple[str, str]] = set()
-    for func in EXTRACTORS:
-        for item in func(ctx):
-            key = (item.kind, item.text)
-            if key not in seen:
-                seen.add(key)
-                found.append(item)
-    return EvidenceSet(found)
+    for phase in (EXTRACTORS, LATE_EXTRACTORS):
+        for func in phase:
+            for item in func(ctx):
+                key = (item.kind, item.text)
+                if key not in seen:
+                    seen.add(key)
+                    found.append(item)
+        ctx.evidence = EvidenceSet(found)
+    return ctx.evidence
 
 
 def _load_extractors() -> None:
@@ -80,6 +96,7 @@ def _load_extractors() -> None:
         body,
         headers,
         jwt,
+        messages,
         request,
         vendor,
     )

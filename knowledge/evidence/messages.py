@@ -1,0 +1,111 @@
+"""Match what the server and the user said against `knowledge/data/messages.toml`.
+
+Sources, most trusted first: error messages and codes the body extractors found, a GraphQL or
+`ok: false` error, an HTML page title, then the user's own words around the paste. Each pattern
+is reported once, with the longest phrase that matched (longer phrases are more specific).
+
+Kind: `message_match` {cause, confidence, phrase, source, quote}.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from knowledge.evidence import Context, late_extractor
+from knowledge.model import Evidence, Paste
+from knowledge.text import clip
+
+# The user's prose is read up to this many characters.
+_PROSE_LIMIT = 8192
+# Phrases this short are weak signals ("h12", "csrf"): they count for less.
+_SHORT_PHRASE = 8
+
+
+def _is_structure(line: str) -> bool:
+    """A line that belongs to a pasted request or response rather than to the user's words."""
+    stripped = line.strip()
+    if not stripped:
+        return True
+    if stripped[0] in "<>*{}[]\"$-|" or stripped.startswith(("HTTP/", "curl", "PS>", "--")):
+        return True
+    if stripped.endswith(("\\", "^", "`", ",", "{", "[")):
+        return True
+    name, sep, _ = stripped.partition(":")
+    return bool(sep) and 0 < len(name) <= 60 and " " not in name.strip()
+
+
+def _prose(paste: Paste) -> str:
+    """The paste minus the requests, responses and bodies it shows: what the user wrote."""
+    text = paste.text[:_PROSE_LIMIT]
+    for body in (*paste.bodies, *(r.body for r in paste.responses), *(r.body or "" for r in paste.requests)):
+        if len(body) > 3:
+            text = text.replace(body[:_PROSE_LIMIT], "\n")
+    return "\n".join(line for line in text.split("\n") if not _is_structure(line))
+
+
+def _sources(ctx: Context) -> list[tuple[str, str]]:
+    sources: list[tuple[str, str]] = []
+    for item in ctx.evidence.of("error_message"):
+        for message in item.facts.get("messages") or []:
+            sources.append((item.facts.get("source", "response body"), message))
+        for code in item.facts.get("codes") or []:
+            sources.append((item.facts.get("source", "response body"), code))
+    for item in ctx.evidence.of("graphql_errors"):
+        sources += [("GraphQL error", m) for m in item.facts.get("messages") or []]
+        sources += [("GraphQL error", c) for c in item.facts.get("codes") or []]
+    for item in ctx.evidence.of("problem_details"):
+        sources.append(("problem details", f"{item.facts.get('title') or ''} {item.facts.get('detail') or ''}"))
+    for item in ctx.evidence.of("www_authenticate"):
+        for key in ("error", "error_description"):
+            if item.facts.get(key):
+                sources.append(("WWW-Authenticate header", str(item.facts[key])))
+    for item in ctx.evidence.of("field_errors"):
+        for entry in item.facts.get("items", []):
+            sources.append(("field error", f"{entry.get('message', '')} {entry.get('rule', '')}"))
+    prose = _prose(ctx.paste)
+    if prose.strip():
+        sources.append(("your message", prose))
+    return sources
+
+
+@late_extractor
+def message_evidence(ctx: Context) -> Iterator[Evidence]:
+    status = ctx.paste.status
+    sources = [(where, text, text.lower()) for where, text in _sources(ctx)]
+    if not sources:
+        return
+    for pattern in ctx.kb.messages:
+        if pattern.statuses and status is not None and status not in pattern.statuses:
+            continue
+        best: tuple[str, str, str] | None = None
+        for where, text, lowered in sources:
+            for phrase in pattern.phrases:
+                if phrase in lowered and (best is None or len(phrase) > len(best[0])):
+                    best = (phrase, where, text)
+            if best is not None:
+                break  # the most trusted source that matches wins
+        if best is None:
+            continue
+        phrase, where, text = best
+        confidence = pattern.confidence - (0.15 if len(phrase) < _SHORT_PHRASE else 0.0)
+        if where == "your message":
+            confidence -= 0.1  # the user's summary is a hint; the server's words are evidence
+        quote = _around(text, phrase)
+        said = f"You wrote “{quote}”" if where == "your message" else f"The {where} says “{quote}”"
+        yield Evidence(
+            "message_match",
+            said,
+            {"cause": pattern.cause, "confidence": round(confidence, 3), "phrase": phrase,
+             "source": where, "quote": quote},
+        )
+
+
+def _around(text: str, phrase: str) -> str:
+    """The phrase with a little of its sentence, as the paste wrote it."""
+    index = text.lower().find(phrase)
+    if index < 0:
+        return clip(text, 100)
+    start = max(0, index - 40)
+    end = min(len(text), index + len(phrase) + 40)
+    snippet = clip(text[start:end], 120)
+    return ("…" if start else "") + snippet + ("…" if end < len(text) else "")

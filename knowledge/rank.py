@@ -1,0 +1,168 @@
+"""Merge rule findings with the status's generic causes, order them, and write them out.
+
+Confidence model: each finding is a probability-like score from its rule. Several findings for
+one cause combine like independent evidence, the later ones damped (they often share a source).
+The status's knowledge-base causes add a prior that decays with their rank, so evidence from the
+paste outranks generic knowledge, and a bare status yields the knowledge base's order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from knowledge.evidence import Context
+from knowledge.kb import KnowledgeBase, StatusEntry, fill
+from knowledge.model import Cause, Evidence, Finding
+
+# Prior for the n-th generic cause of a status: a bare status never looks certain.
+GENERIC_PRIORS = (0.5, 0.4, 0.32, 0.26, 0.21, 0.17, 0.14, 0.12)
+MAX_CAUSES = 5
+MAX_DEBUG = 6
+MAX_FIXES = 5
+UNKNOWN = "unknown.unrecognized"
+
+
+@dataclass
+class _Merged:
+    cause_id: str
+    scores: list[float] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+    debug: list[str] = field(default_factory=list)
+    fixes: list[str] = field(default_factory=list)
+    generic: bool = True
+    order: int = 0
+
+    @property
+    def confidence(self) -> float:
+        scores = sorted(self.scores, reverse=True)
+        if not scores:
+            return 0.0
+        remaining = 1.0 - scores[0]
+        for score in scores[1:]:
+            remaining *= 1.0 - 0.35 * score
+        return min(0.98, 1.0 - remaining)
+
+
+def _status_entry(ctx: Context) -> StatusEntry | None:
+    status = ctx.paste.status
+    if status is not None:
+        return ctx.kb.status(status)
+    klass = ctx.paste.status_class
+    return ctx.kb.status_class(klass) if klass else None
+
+
+def status_evidence(ctx: Context, entry: StatusEntry | None) -> str | None:
+    """The sentence that quotes where the status came from."""
+    paste = ctx.paste
+    for response in reversed(paste.responses):
+        if response.status is not None:
+            version = response.version
+            if version and not version.upper().startswith("HTTP"):
+                version = f"HTTP/{version}"
+            line = " ".join(p for p in (version, str(response.status), response.reason) if p)
+            return f"Response status `{line}`" + (f" ({entry.title})" if entry and not response.reason else "")
+    for mention in paste.statuses:
+        if mention.code is not None or mention.klass is not None:
+            return f"You mentioned “{mention.text}”"
+    for item in ctx.evidence.of("body_status"):
+        return item.text
+    return None
+
+
+def rank(findings: list[Finding], ctx: Context, facts: dict[str, Any]) -> list[Cause]:
+    kb = ctx.kb
+    merged: dict[str, _Merged] = {}
+    for index, item in enumerate(findings):
+        slot = merged.setdefault(item.cause_id, _Merged(item.cause_id, order=index))
+        slot.scores.append(item.confidence)
+        slot.generic = False
+        for evidence in item.evidence:
+            if evidence not in slot.evidence:
+                slot.evidence.append(evidence)
+        for key, value in item.facts.items():
+            if value not in (None, ""):
+                slot.facts.setdefault(key, value)
+        slot.debug += [line for line in item.debug if line not in slot.debug]
+        slot.fixes += [line for line in item.fixes if line not in slot.fixes]
+
+    entry = _status_entry(ctx)
+    status_text = status_evidence(ctx, entry)
+    if entry is not None:
+        for position, cause_id in enumerate(entry.causes):
+            prior = GENERIC_PRIORS[min(position, len(GENERIC_PRIORS) - 1)]
+            slot = merged.get(cause_id)
+            if cause_id in ctx.ruled_out and (slot is None or slot.generic):
+                continue
+            if slot is None:
+                merged[cause_id] = _Merged(cause_id, scores=[prior], order=1000 + position)
+            else:
+                slot.scores.append(prior)
+
+    ordered = sorted(merged.values(), key=lambda m: (-m.confidence, m.generic, m.order))
+    ordered = [m for m in ordered if m.cause_id in kb.causes or not m.generic][:MAX_CAUSES]
+    if not ordered:
+        return [_fallback(ctx, entry, status_text, facts)]
+    all_generic = all(m.generic for m in ordered)
+    vendor = ctx.vendor
+    causes: list[Cause] = []
+    for position, slot in enumerate(ordered):
+        known = kb.cause(slot.cause_id)
+        merged_facts = {**facts, **slot.facts}
+        evidence_lines = [e.text for e in slot.evidence]
+        if status_text and (slot.generic or not evidence_lines) and status_text not in evidence_lines:
+            evidence_lines.append(status_text)
+        debug = list(slot.debug)
+        fixes = list(slot.fixes)
+        if vendor is not None:
+            debug += fill(vendor.debug.get(slot.cause_id, ()), merged_facts)
+            fixes += fill(vendor.fixes.get(slot.cause_id, ()), merged_facts)
+        if known is not None:
+            debug += fill(known.debug, merged_facts)
+            fixes += fill(known.fixes, merged_facts)
+        # The status's own steps repeat its causes' steps; only its "paste this next" is added,
+        # and only when nothing in the paste decided between the causes.
+        if position == 0 and entry is not None and all_generic and entry.next:
+            debug.append(f"To tell these causes apart: {entry.next}")
+        causes.append(Cause(
+            id=slot.cause_id,
+            title=known.title if known else slot.cause_id,
+            confidence=round(slot.confidence, 2),
+            evidence=_unique(evidence_lines)[:6],
+            debug=_unique(debug)[:MAX_DEBUG],
+            fixes=_unique(fixes)[:MAX_FIXES],
+        ))
+    return causes
+
+
+def _fallback(ctx: Context, entry: StatusEntry | None, status_text: str | None, facts: dict[str, Any]) -> Cause:
+    """Nothing points at a cause: say what the status means (if any) and what to paste next."""
+    kb: KnowledgeBase = ctx.kb
+    unknown = kb.cause(UNKNOWN)
+    evidence = [status_text] if status_text else []
+    if entry is not None:
+        evidence.append(f"{entry.title}: {entry.meaning}")
+        debug = fill(entry.debug, facts) + ([f"To find the cause: {entry.next}"] if entry.next else [])
+        fixes = fill(entry.fixes, facts)
+        title = f"{entry.code or entry.key} {entry.title}"
+        confidence = 0.3
+    else:
+        debug = fill(unknown.debug, facts) if unknown else []
+        fixes = fill(unknown.fixes, facts) if unknown else []
+        title = unknown.title if unknown else "Nothing recognisable to diagnose"
+        confidence = 0.1
+    if unknown is not None and entry is not None:
+        debug += fill(unknown.debug, facts)
+    return Cause(id=UNKNOWN, title=title, confidence=confidence, evidence=evidence,
+                 debug=_unique(debug)[:MAX_DEBUG], fixes=_unique(fixes)[:MAX_FIXES])
+
+
+def _unique(lines: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for line in lines:
+        if line and line not in seen:
+            seen.add(line)
+            out.append(line)
+    return out

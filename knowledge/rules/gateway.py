@@ -1,0 +1,47 @@
+"""5xx from a proxy, load balancer or CDN: which layer answered tells where to look."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from knowledge.evidence import Context
+from knowledge.model import Finding
+from knowledge.rules import finding, rule
+
+# Status -> (cause, confidence) when a proxy or CDN is seen answering.
+_GATEWAY = {
+    502: ("gateway.upstream_down", 0.7),
+    504: ("gateway.upstream_timeout", 0.85),
+    520: ("gateway.upstream_bad_response", 0.85),
+    521: ("gateway.upstream_down", 0.92),
+    522: ("gateway.upstream_down", 0.85),
+    523: ("gateway.upstream_down", 0.9),
+    524: ("gateway.upstream_timeout", 0.93),
+    525: ("gateway.origin_tls_error", 0.94),
+    526: ("gateway.origin_tls_error", 0.94),
+    530: ("gateway.upstream_down", 0.8),
+    499: ("gateway.client_closed", 0.9),
+    460: ("gateway.client_closed", 0.9),
+    495: ("gateway.origin_tls_error", 0.9),
+    496: ("gateway.origin_tls_error", 0.9),
+}
+_PROXIES = frozenset({
+    "cloudflare", "nginx", "ingress-nginx", "envoy", "istio", "awselb", "cloudfront", "akamai",
+    "fastly", "varnish", "traefik", "heroku", "kong", "google", "azure", "apache", "iis",
+})
+
+
+@rule("gateway.upstream_down", "gateway.upstream_timeout", "gateway.upstream_bad_response",
+      "gateway.origin_tls_error", "gateway.client_closed")
+def proxy_answered(ctx: Context) -> Iterator[Finding]:
+    status = ctx.paste.status
+    if status not in _GATEWAY:
+        return
+    cause, confidence = _GATEWAY[status]
+    layer_evidence = [
+        item for item in (*ctx.evidence.of("server"), *ctx.evidence.of("html_page"))
+        if item.facts.get("layer") in _PROXIES
+    ]
+    if layer_evidence:
+        layer = layer_evidence[0].facts.get("layer")
+        yield finding(cause, confidence, *layer_evidence[:2], layer=layer)

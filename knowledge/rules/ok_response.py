@@ -1,0 +1,30 @@
+"""200 that is not a success: GraphQL errors and `"ok": false` bodies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from knowledge.evidence import Context
+from knowledge.model import Finding
+from knowledge.rules import finding, rule
+
+
+@rule("graphql.errors_in_ok_response")
+def graphql_errors(ctx: Context) -> Iterator[Finding]:
+    item = ctx.evidence.first("graphql_errors")
+    if item is not None:
+        ok = ctx.paste.status in (200, None)
+        yield finding("graphql.errors_in_ok_response", 0.9 if ok else 0.5, item,
+                      message=(item.facts.get("messages") or [""])[0])
+
+
+@rule("api.error_in_ok_response")
+def ok_false(ctx: Context) -> Iterator[Finding]:
+    item = ctx.evidence.first("ok_false")
+    if item is not None:
+        # A specific vendor code ("missing_scope") is the real cause; this is the shape around it.
+        specific = ctx.evidence.has("vendor_error", "message_match")
+        ok = ctx.paste.status in (200, None)
+        confidence = (0.75 if specific else 0.9) if ok else 0.45
+        yield finding("api.error_in_ok_response", confidence, item,
+                      error_code=item.facts.get("error") or "")

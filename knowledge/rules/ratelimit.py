@@ -1,0 +1,53 @@
+"""429 and friends: too fast (wait), too much (pay or wait for the period), too many at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from knowledge.evidence import Context
+from knowledge.model import Finding
+from knowledge.rules import finding, rule
+
+_QUOTA_CAUSE = "ratelimit.quota_exhausted"
+
+
+def _quota_said(ctx: Context) -> bool:
+    return any(item.facts.get("cause") == _QUOTA_CAUSE for item in (*ctx.evidence.of("message_match"),
+                                                                    *ctx.evidence.of("vendor_error")))
+
+
+@rule("ratelimit.exceeded")
+def rate_limited(ctx: Context) -> Iterator[Finding]:
+    status = ctx.paste.status
+    # When the body says the quota or the bill is the problem, waiting will not help: the
+    # headers still show a limit, but the quota rule names the cause.
+    quota = _quota_said(ctx)
+    retry = ctx.evidence.first("retry_after")
+    for item in ctx.evidence.of("ratelimit"):
+        if item.facts.get("exhausted"):
+            confidence = 0.95 if status in (429, 403, None) else 0.7
+            facts = {}
+            if retry is not None:
+                facts["retry_after"] = retry.facts.get("seconds")
+            yield finding("ratelimit.exceeded", confidence - (0.3 if quota else 0), item, retry, **facts)
+            return
+    if retry is not None and status in (429, None):
+        yield finding("ratelimit.exceeded", 0.9 - (0.3 if quota else 0), retry,
+                      retry_after=retry.facts.get("seconds"))
+    elif status == 429:
+        limits = ctx.evidence.first("ratelimit")
+        if limits is not None:
+            yield finding("ratelimit.exceeded", 0.8 - (0.3 if quota else 0), limits)
+
+
+@rule("service.maintenance", "service.overloaded")
+def retry_after_on_503(ctx: Context) -> Iterator[Finding]:
+    retry = ctx.evidence.first("retry_after")
+    if ctx.paste.status != 503 or retry is None:
+        return
+    seconds = retry.facts.get("seconds") or 0
+    # Hours of Retry-After is a planned window; seconds is a server shedding load.
+    if seconds >= 600:
+        yield finding("service.maintenance", 0.75, retry, retry_after=seconds)
+    else:
+        yield finding("service.overloaded", 0.7, retry, retry_after=seconds)

@@ -1,0 +1,15 @@
+"""A vendor's own error code, looked up in its knowledge file, names the cause directly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from knowledge.evidence import Context
+from knowledge.model import Finding
+from knowledge.rules import finding, rule
+
+
+@rule("*vendors")
+def vendor_error_codes(ctx: Context) -> Iterator[Finding]:
+    for item in ctx.evidence.of("vendor_error"):
+        yield finding(item.facts["cause"], item.facts["confidence"], item, error_code=item.facts["code"])
