@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Engine, text
@@ -22,8 +23,9 @@ from sqlalchemy.orm import Session
 from bot import fingerprint as fp
 from bot.store import models, repo
 from bot.store.engine import make_engine, make_sessionmaker
-from knowledge.model import Diagnosis
-from knowledge.secrets import Masker, find_secrets
+
+if TYPE_CHECKING:  # the engine is only needed when masking; `apierror digest` stays light
+    from knowledge.model import Diagnosis
 
 # Processed event ids are kept this long (Slack retries within minutes).
 EVENT_TTL = timedelta(days=1)
@@ -138,12 +140,10 @@ def mask_text(value: str, limit: int) -> str:
 
     Masks a little more than we keep, so a secret straddling the cut is still found whole.
     """
+    from knowledge.secrets import Masker, find_secrets
+
     head = value[: limit + 512]
-    try:
-        head = Masker(find_secrets(head)).mask(head)
-    except Exception:  # the scanner must never cost the user their note
-        head = head[:0]
-    return clean_text(head, limit)
+    return clean_text(Masker(find_secrets(head)).mask(head), limit)
 
 
 def slack_id(value: str | None, what: str, required: bool = True) -> str | None:
@@ -165,11 +165,11 @@ def note_key(key: str) -> str:
     return cleaned
 
 
-def _note(row: models.Note) -> Note:
+def note_view(row: models.Note) -> Note:
     return Note(id=row.id, key=row.key, text=row.text, user_id=row.user_id, created_at=row.created_at)
 
 
-def _fix(row: models.Fix) -> Fix:
+def fix_view(row: models.Fix) -> Fix:
     return Fix(id=row.id, fingerprint=row.fingerprint, text=row.text, user_id=row.user_id,
                created_at=row.created_at)
 
@@ -275,8 +275,8 @@ class Memory:
             return Recurrence(
                 occurrence_id=row.id, fingerprint=key, count=history.count,
                 count_week=history.count_since, first_seen=history.first_seen,
-                previous_seen=history.previous_seen, notes=[_note(n) for n in notes],
-                last_fix=_fix(fix) if fix is not None else None)
+                previous_seen=history.previous_seen, notes=[note_view(n) for n in notes],
+                last_fix=fix_view(fix) if fix is not None else None)
 
     def set_reply(self, team_id: str, occurrence_id: int, channel_id: str, ts: str) -> None:
         """Remember where the bot's reply to an occurrence went (for threads and updates)."""
@@ -309,7 +309,7 @@ class Memory:
         if not body:
             raise ValueError("a note needs some text")
         with self.session() as session:
-            return _note(repo.add_note(session, team, note_key(key), body, user, utc(now)))
+            return note_view(repo.add_note(session, team, note_key(key), body, user, utc(now)))
 
     def record_fix(self, team_id: str, occurrence_id: int, text: str, user_id: str,
                    now: datetime | None = None) -> Fix:
@@ -323,7 +323,7 @@ class Memory:
             row = repo.get_occurrence(session, team_id, occurrence_id)
             if row is None:
                 raise UnknownOccurrence(f"no occurrence {occurrence_id} for this team")
-            return _fix(repo.add_fix(session, team_id, row.fingerprint, row.id, body, user, utc(now)))
+            return fix_view(repo.add_fix(session, team_id, row.fingerprint, row.id, body, user, utc(now)))
 
     def record_feedback(self, team_id: str, occurrence_id: int, cause_id: str, helpful: bool,
                         user_id: str, now: datetime | None = None) -> None:
@@ -376,8 +376,8 @@ class Memory:
                 path_template=r.path_template, status=r.status, cause_id=r.cause_id,
                 count=r.count, previous_count=r.previous_count, first_seen=seen,
                 last_seen=r.last_seen, trend=trend(r.count, r.previous_count, seen, split),
-                latest_fix=_fix(fix) if fix is not None else None,
-                latest_note=_note(note) if note is not None else None))
+                latest_fix=fix_view(fix) if fix is not None else None,
+                latest_note=note_view(note) if note is not None else None))
         return result
 
     # -- digest settings ------------------------------------------------------------------

@@ -31,12 +31,15 @@ def _insert_ignoring_conflict(session: Session, model: type[models.Base], values
     """
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        statement: Any = postgresql.insert(model).values(**values).on_conflict_do_nothing()
+        statement: Any = postgresql.insert(model).values(**values)
     elif dialect == "sqlite":
-        statement = sqlite.insert(model).values(**values).on_conflict_do_nothing()
+        statement = sqlite.insert(model).values(**values)
     else:  # pragma: no cover - only the two databases above are supported
         raise RuntimeError(f"unsupported database {dialect!r}")
-    return bool(session.execute(statement).rowcount)
+    # RETURNING rather than rowcount: drivers report -1 for INSERT rowcount in some modes.
+    key = next(iter(model.__table__.primary_key.columns))
+    statement = statement.on_conflict_do_nothing().returning(key)
+    return session.execute(statement).first() is not None
 
 
 # -- occurrences ----------------------------------------------------------------------------
@@ -325,8 +328,8 @@ def digest_run(session: Session, team_id: str, local_date: date) -> models.Diges
 
 
 def claim_digest(session: Session, team_id: str, local_date: date, token: str, now: datetime,
-                 stale_before: datetime) -> bool:
-    """Claim (team, day) for posting. True for exactly one caller at a time.
+                 stale_before: datetime) -> int:
+    """Claim (team, day) for posting: the attempt number, or 0 when someone else holds it.
 
     A fresh day is claimed by inserting its row (the primary key lets one insert win). A row
     that was claimed before `stale_before` and never marked posted belongs to a poster that
@@ -335,7 +338,7 @@ def claim_digest(session: Session, team_id: str, local_date: date, token: str, n
     if _insert_ignoring_conflict(session, models.DigestRun, {
             "team_id": team_id, "local_date": local_date, "claim_token": token,
             "claimed_at": now, "attempts": 1}):
-        return True
+        return 1
     run = models.DigestRun
     result = session.execute(
         update(run)
@@ -343,7 +346,10 @@ def claim_digest(session: Session, team_id: str, local_date: date, token: str, n
                run.claimed_at < stale_before)
         .values(claim_token=token, claimed_at=now, attempts=run.attempts + 1)
     )
-    return bool(result.rowcount)
+    if not result.rowcount:
+        return 0
+    return int(session.scalar(select(run.attempts).where(
+        run.team_id == team_id, run.local_date == local_date)) or 1)
 
 
 def finish_digest(session: Session, team_id: str, local_date: date, token: str, now: datetime,
@@ -380,6 +386,12 @@ def digest_teams(session: Session, team_id: str | None = None) -> Sequence[model
     if team_id is not None:
         query = query.where(models.TeamSettings.team_id == team_id)
     return session.scalars(query.order_by(models.TeamSettings.team_id)).all()
+
+
+def recent_digest_runs(session: Session, since: date) -> dict[tuple[str, date], models.DigestRun]:
+    """Digest runs from `since` on, keyed by (team, local date): one read for the scheduler."""
+    rows = session.scalars(select(models.DigestRun).where(models.DigestRun.local_date >= since))
+    return {(row.team_id, row.local_date): row for row in rows}
 
 
 def purge_occurrences(session: Session, before: datetime) -> int:
