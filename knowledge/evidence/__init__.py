@@ -99,4 +99,7 @@ def _load_extractors() -> None:
         messages,
         request,
         vendor,
+        vendors,
     )
+
+    vendors.load()

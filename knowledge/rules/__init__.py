@@ -66,4 +66,7 @@ def _load_rules() -> None:
         server,
         url,
         vendor,
+        vendors,
     )
+
+    vendors.load()
