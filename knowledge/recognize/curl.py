@@ -128,12 +128,15 @@ def _find(text: str) -> list[HttpRequest]:
     found: list[HttpRequest] = []
     resume = 0
     candidates = 0
+    # Rejected candidates can overlap (each may run to the end of a long continued line), so
+    # the characters scanned are budgeted to keep the whole search linear in the paste.
+    budget = 4 * len(text) + 100_000
     for match in _CURL_WORD.finditer(text):
         start = match.start()
         if start < resume:
             continue
         candidates += 1
-        if candidates > MAX_CANDIDATES or len(found) >= MAX_COMMANDS:
+        if candidates > MAX_CANDIDATES or len(found) >= MAX_COMMANDS or budget <= 0:
             break
         limit = None
         if start > 0 and text[start - 1] == "`":
@@ -142,8 +145,9 @@ def _find(text: str) -> list[HttpRequest]:
             close = text.find("`", start, line_end if line_end >= 0 else len(text))
             if close >= 0:
                 limit = close
-        requests, words, end = _parse_at(text, start, limit, _hint(text, start))
-        if requests and _looks_like_command(words, requests):
+        requests, looks_real, end = _parse_at(text, start, limit, _hint(text, start))
+        budget -= end - start
+        if requests and looks_real:
             found.extend(requests[: MAX_COMMANDS - len(found)])
             resume = max(end, match.end())
     return found
@@ -166,26 +170,23 @@ def _hint(text: str, start: int) -> str | None:
 
 def _parse_at(
     text: str, start: int, limit: int | None, hint: str | None
-) -> tuple[list[HttpRequest], list[str], int]:
+) -> tuple[list[HttpRequest], bool, int]:
+    """Parse the command at `start`: its requests, whether it looks like a real command
+    rather than prose that mentions curl ("curl returns 401 for me"), and where it ended."""
     split = split_command(text, start, limit, hint=hint)
     words = split.words[1:]  # the program name
+    transfers = _read_options(words)
     requests = [
-        request
-        for transfer in _read_options(words)
-        if (request := _build(transfer, split.notes)) is not None
+        request for transfer in transfers if (request := _build(transfer, split.notes)) is not None
     ]
-    return requests, words, split.end
+    looks_real = any(_looks_like_url(t.urls[0]) for t in transfers if t.urls) or (
+        bool(words) and words[0].startswith("-") and len(words[0]) > 1
+    )
+    return requests, looks_real, split.end
 
 
-def _looks_like_command(words: list[str], requests: list[HttpRequest]) -> bool:
-    """Tell `curl https://x` from prose that mentions curl ("curl returns 401 for me")."""
-    if any(_looks_like_url(r.options.get("url") or r.url) for r in requests):
-        return True
-    return bool(words) and words[0].startswith("-") and len(words[0]) > 1
-
-
-def _looks_like_url(url: str | bool) -> bool:
-    if not isinstance(url, str) or not url:
+def _looks_like_url(url: str) -> bool:
+    if not url:
         return False
     if _SCHEME.match(url):
         return True

@@ -1,0 +1,520 @@
+"""The curl command parser: the request curl would send, from every way people paste it."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from knowledge.model import HttpRequest
+from knowledge.recognize.curl import find_curl_commands, parse_curl
+
+
+def parse(command: str) -> HttpRequest:
+    request = parse_curl(command)
+    assert request is not None, command
+    return request
+
+
+def basic(credentials: str) -> str:
+    return "Basic " + base64.b64encode(credentials.encode()).decode()
+
+
+# --- method ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "method", "explicit"),
+    [
+        ("curl https://x/a", "GET", False),
+        ("curl -d a=1 https://x/a", "POST", False),
+        ("curl --json '{}' https://x/a", "POST", False),
+        ("curl -F f=@a.png https://x/a", "POST", False),
+        ("curl -I https://x/a", "HEAD", False),
+        ("curl -G -d a=1 https://x/a", "GET", False),
+        ("curl -G -I -d a=1 https://x/a", "HEAD", False),
+        ("curl -T file.txt https://x/a", "PUT", False),
+        ("curl -X DELETE https://x/a", "DELETE", True),
+        ("curl -X GET -d a=1 https://x/a", "GET", True),
+        ("curl --request PATCH --data a https://x/a", "PATCH", True),
+        ("curl -XPOST https://x/a", "POST", True),
+    ],
+)
+def test_method(command: str, method: str, explicit: bool) -> None:
+    request = parse(command)
+    assert request.method == method
+    assert request.explicit_method is explicit
+
+
+def test_get_moves_data_to_the_query() -> None:
+    request = parse("curl -G -d a=1 --data-urlencode 'q=x y' https://x.com/s?page=2#top")
+    assert request.url == "https://x.com/s?page=2&a=1&q=x+y#top"
+    assert request.body is None
+    assert request.header("Content-Type") is None
+    assert parse("curl -G -d a=1 https://x.com").url == "https://x.com/?a=1"
+
+
+# --- body --------------------------------------------------------------------------------------
+
+
+def test_data_pieces_join_like_curl() -> None:
+    request = parse("curl -d a=1 --data-binary b=2 --data-raw @c --data-ascii d https://x")
+    assert request.body == "a=1&b=2&@c&d"
+    assert request.body_files == []
+    # --json pieces are glued on without '&'; a later -d still gets one
+    assert parse("curl --json '{\"a\":' --json '1}' https://x").body == '{"a":1}'
+    assert parse("curl -d a --json b https://x").body == "ab"
+    assert parse("curl --json a -d b https://x").body == "a&b"
+    # an empty first piece gets no separator after it
+    assert parse("curl -d '' -d a https://x").body == "a"
+    assert parse("curl -d '' https://x").body == ""
+
+
+def test_data_from_files() -> None:
+    request = parse("curl -d @body.json --data-binary @- https://x")
+    assert request.body == "@body.json&@-"
+    assert request.body_files == ["body.json", "-"]
+    request = parse("curl --json @payload.json https://x")
+    assert request.body_files == ["payload.json"]
+
+
+@pytest.mark.parametrize(
+    ("argument", "body", "files"),
+    [
+        ("hello world&more", "hello+world%26more", []),
+        ("=a=b c", "a%3Db+c", []),
+        ("name=j\u00f6 d/e~f", "name=j%C3%B6+d%2Fe~f", []),
+        ("@notes.txt", "@notes.txt", ["notes.txt"]),
+        ("msg@notes.txt", "msg=@notes.txt", ["notes.txt"]),
+        ("a=b@c", "a=b%40c", []),
+    ],
+)
+def test_data_urlencode(argument: str, body: str, files: list[str]) -> None:
+    request = parse(f"curl --data-urlencode '{argument}' https://x")
+    assert request.body == body
+    assert request.body_files == files
+
+
+def test_form_parts() -> None:
+    request = parse(
+        "curl -F 'file=@photo.jpg;type=image/jpeg' -F name=Bob --form-string 'x=@raw' https://x"
+    )
+    assert request.form == [("file", "@photo.jpg;type=image/jpeg"), ("name", "Bob"), ("x", "@raw")]
+    assert request.body_files == ["photo.jpg"]
+    assert request.header("Content-Type") == "multipart/form-data"
+    assert request.body is None
+
+
+def test_upload_file() -> None:
+    request = parse("curl -T ./build/app.zip https://x.com/uploads/")
+    assert request.method == "PUT"
+    assert request.url == "https://x.com/uploads/app.zip"
+    assert request.body_files == ["./build/app.zip"]
+    assert parse("curl -T a.txt https://x.com/dest.txt").url == "https://x.com/dest.txt"
+
+
+# --- headers curl adds -------------------------------------------------------------------------
+
+
+def test_form_encoding_content_type_unless_overridden() -> None:
+    assert parse("curl -d a=1 https://x").headers == [
+        ("Content-Type", "application/x-www-form-urlencoded")
+    ]
+    request = parse("curl -d '{}' -H 'content-type: application/json' https://x")
+    assert request.headers == [("content-type", "application/json")]
+    # "Name:" removes curl's own header and sends nothing
+    assert parse("curl -d a -H 'Content-Type:' https://x").headers == []
+    # "Name;" sends the header empty
+    assert parse("curl -H 'X-Empty;' https://x").headers == [("X-Empty", "")]
+
+
+def test_json_headers() -> None:
+    request = parse("curl --json '{}' https://x")
+    assert request.headers == [("Content-Type", "application/json"), ("Accept", "application/json")]
+    request = parse("curl --json '{}' -H 'Accept: text/plain' https://x")
+    assert request.headers == [("Accept", "text/plain"), ("Content-Type", "application/json")]
+
+
+def test_user_auth() -> None:
+    request = parse("curl -u alice:s3cret https://x")
+    assert request.user == "alice:s3cret"
+    assert request.headers == [("Authorization", basic("alice:s3cret"))]
+    assert parse("curl --basic -u a:b https://x").header("Authorization") == basic("a:b")
+    # -H Authorization wins over curl's own
+    request = parse("curl -u a:b -H 'Authorization: Token t' https://x")
+    assert request.headers == [("Authorization", "Token t")]
+    # no password: curl would prompt
+    request = parse("curl -u alice https://x")
+    assert request.header("Authorization") is None
+    assert any("prompt" in n for n in request.notes)
+    # credentials in the URL are sent as Basic too
+    assert parse("curl https://bob:p%40ss@x.com/").header("Authorization") == basic("bob:p@ss")
+
+
+@pytest.mark.parametrize("scheme", ["--digest", "--ntlm", "--negotiate", "--anyauth"])
+def test_challenge_auth_sends_no_header(scheme: str) -> None:
+    request = parse(f"curl {scheme} -u a:b https://x")
+    assert request.header("Authorization") is None
+    assert any(scheme in n for n in request.notes)
+
+
+def test_bearer_agent_referer_cookie_compressed() -> None:
+    request = parse(
+        "curl --oauth2-bearer tok -A 'agent/1' -e 'https://ref/;auto' -b 'a=1' -b 'b=2' "
+        "--compressed -H 'X-Custom: v' https://x"
+    )
+    assert request.headers == [
+        ("Authorization", "Bearer tok"),
+        ("User-Agent", "agent/1"),
+        ("Accept-Encoding", "deflate, gzip, br, zstd"),
+        ("Referer", "https://ref/"),
+        ("Cookie", "a=1;b=2"),
+        ("X-Custom", "v"),
+    ]
+    request = parse("curl -b cookies.txt -e ';auto' https://x")
+    assert request.headers == []
+    assert any("cookies.txt" in n for n in request.notes)
+
+
+def test_no_implicit_defaults_and_header_notes() -> None:
+    request = parse("curl -H @headers.txt -H 'NoColonHere' https://x")
+    assert request.headers == []
+    assert any("headers.txt" in n for n in request.notes)
+    assert any("NoColonHere" in n for n in request.notes)
+    assert parse("curl -H 'X:   spaced  ' https://x").headers == [("X", "spaced  ")]
+
+
+# --- option syntax -----------------------------------------------------------------------------
+
+
+def test_short_option_groups_and_glued_arguments() -> None:
+    request = parse("curl -sSLkXPUT -H'X: y' -dv=1 https://x")
+    assert request.options["silent"] is True
+    assert request.options["show-error"] is True
+    assert request.follow_redirects is True
+    assert request.options["insecure"] is True
+    assert request.method == "PUT"
+    assert request.headers[0] == ("X", "y")
+    assert request.body == "v=1"
+    assert "verbose" not in request.options  # the 'v' belonged to -d's argument
+
+
+def test_long_option_forms() -> None:
+    request = parse("curl --data=a=1 --request=PUT --sil --no-buffer -N https://x")
+    assert request.body == "a=1"
+    assert request.method == "PUT"
+    assert request.options["silent"] is True
+    assert request.options["buffer"] is False  # -N is --no-buffer
+    assert any("abbreviated" in n for n in request.notes)
+
+
+def test_options_record_last_argument() -> None:
+    request = parse("curl --insecure -X POST -X PUT -H a:1 -H b:2 --max-time 5 https://x")
+    assert request.options == {"insecure": True, "request": "PUT", "header": "b:2", "max-time": "5"}
+
+
+def test_unknown_options_do_not_swallow_the_url() -> None:
+    request = parse("curl --frobnicate https://x/a -Q")
+    assert request.url == "https://x/a"
+    assert any("frobnicate" in n for n in request.notes)
+    assert any("-Q" in n for n in request.notes)
+
+
+def test_options_we_ignore_still_take_their_argument() -> None:
+    request = parse("curl -o out.json --connect-timeout 3 -w '%{http_code}' https://x/a")
+    assert request.url == "https://x/a"
+    assert request.notes == []
+    # and an argument is taken even when it looks like a URL or an option
+    request = parse("curl -e https://ref -d -x https://real")
+    assert request.url == "https://real"
+    assert request.body == "-x"
+
+
+def test_double_dash_ends_options() -> None:
+    request = parse("curl -v -- -weird-name")
+    assert request.url == "http://-weird-name"
+
+
+def test_missing_argument_and_no_prefix_misuse() -> None:
+    request = parse("curl https://x -H")
+    assert any("needs an argument" in n for n in request.notes)
+    request = parse("curl --no-data x https://y")
+    assert request.url == "http://x"
+    assert any("--no-data" in n for n in request.notes)
+
+
+def test_typographic_dash_becomes_a_url_as_in_curl() -> None:
+    request = parse("curl \u2013X POST https://x")
+    assert request.url == "http://\u2013X"
+    assert any("typographic" in n for n in request.notes)
+
+
+def test_expand_with_variables() -> None:
+    request = parse(
+        'curl --variable name=World --expand-data \'{"hi":"{{name}}","u":"{{name:url}}"}\' '
+        "--expand-url 'https://x/{{missing}}'"
+    )
+    assert request.body == '{"hi":"World","u":"World"}'
+    assert request.url == "https://x/"
+
+
+# --- URLs --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given_url", "effective"),
+    [
+        ("example.com/a", "http://example.com/a"),
+        ("ftp.example.com/f", "ftp://ftp.example.com/f"),
+        ("localhost:8080", "http://localhost:8080"),
+        ("HTTPS://X.COM", "HTTPS://X.COM"),
+        ("https://x/{a,b}/[1-3]", "https://x/{a,b}/[1-3]"),
+    ],
+)
+def test_url_scheme_guess_and_globbing_left_alone(given_url: str, effective: str) -> None:
+    assert parse(f"curl '{given_url}'").url == effective
+
+
+def test_url_option_and_several_urls() -> None:
+    request = parse("curl --url https://a/1 https://b/2 https://c/3")
+    assert request.url == "https://a/1"
+    assert any("2 more URL" in n for n in request.notes)
+    assert parse("curl --proto-default https x.com").url == "https://x.com"
+
+
+def test_next_starts_a_new_request() -> None:
+    found = find_curl_commands(
+        "curl -d a=1 https://x/one --next -H 'X: 2' https://x/two -: -I https://x/three"
+    )
+    assert [(r.method, r.url) for r in found] == [
+        ("POST", "https://x/one"),
+        ("GET", "https://x/two"),
+        ("HEAD", "https://x/three"),
+    ]
+    assert found[1].headers == [("X", "2")]
+    assert found[1].body is None
+
+
+# --- real copies -------------------------------------------------------------------------------
+
+CHROME_BASH = """curl 'https://api.example.com/graphql' \\
+  -H 'accept: */*' \\
+  -H 'content-type: application/json' \\
+  -H 'cookie: session=abc; theme=dark' \\
+  -H 'user-agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36' \\
+  --data-raw $'{"query":"{ me }","note":"it\\'s\\nfine"}'"""
+
+FIREFOX_BASH = (
+    "curl 'https://api.example.com/v1/items?page=2' -X POST -H 'User-Agent: Mozilla/5.0 "
+    "(X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0' -H 'Accept: application/json' "
+    "-H 'Accept-Encoding: gzip, deflate, br' -H 'Content-Type: application/json' "
+    "-H 'Origin: https://example.com' -H 'Connection: keep-alive' --data-raw '{\"name\":\"x\"}'"
+)
+
+CHROME_CMD = (
+    'curl ^"https://api.example.com/v1/items?a=1^&b=2^" ^\n'
+    '  -H ^"accept: application/json^" ^\n'
+    '  -H ^"authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.x^" ^\n'
+    '  -H ^"content-type: application/json^" ^\n'
+    '  --data-raw ^"^{^\\^"name^\\^":^\\^"R^&D 100^%^\\^"^}^" ^\n'
+    "  --compressed"
+)
+
+POWERSHELL = (
+    "PS C:\\Users\\me> curl.exe -X POST 'https://api.example.com/v1/items' `\n"
+    "  -H 'Content-Type: application/json' `\n"
+    '  -d \'{\\"name\\": \\"x\\"}\''
+)
+
+
+def test_chrome_bash_copy() -> None:
+    (request,) = find_curl_commands(CHROME_BASH)
+    assert request.method == "POST"
+    assert request.url == "https://api.example.com/graphql"
+    assert request.body == '{"query":"{ me }","note":"it\'s\nfine"}'
+    assert request.header("cookie") == "session=abc; theme=dark"
+    assert request.header("Content-Type") == "application/json"
+    assert len(request.headers) == 4
+    assert request.notes == []
+
+
+def test_firefox_bash_copy() -> None:
+    (request,) = find_curl_commands(FIREFOX_BASH)
+    assert (request.method, request.explicit_method) == ("POST", True)
+    assert request.url == "https://api.example.com/v1/items?page=2"
+    assert request.body == '{"name":"x"}'
+    assert [name for name, _ in request.headers] == [
+        "User-Agent",
+        "Accept",
+        "Accept-Encoding",
+        "Content-Type",
+        "Origin",
+        "Connection",
+    ]
+
+
+def test_chrome_cmd_copy() -> None:
+    (request,) = find_curl_commands("C:\\> " + CHROME_CMD + "\nand then it said 401")
+    assert request.url == "https://api.example.com/v1/items?a=1&b=2"
+    assert request.body == '{"name":"R&D 100%"}'
+    assert request.header("authorization") == "Bearer eyJhbGciOiJIUzI1NiJ9.e30.x"
+    assert request.header("Accept-Encoding") == "deflate, gzip, br, zstd"
+
+
+def test_powershell_copy() -> None:
+    (request,) = find_curl_commands(POWERSHELL)
+    assert request.method == "POST"
+    assert request.url == "https://api.example.com/v1/items"
+    assert request.body == '{"name": "x"}'
+    assert request.header("Content-Type") == "application/json"
+
+
+# --- finding commands in prose -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "paste",
+    [
+        "$ curl -s https://api.x.com/v1/me",
+        "> curl -s https://api.x.com/v1/me",
+        "user@box:~$ curl -s https://api.x.com/v1/me | jq .",
+        "I ran: curl -s https://api.x.com/v1/me and it failed",
+        "I ran `curl -s https://api.x.com/v1/me` and it failed",
+        "Hi team,\nthis fails:\n\ncurl -s \\\n  https://api.x.com/v1/me\n\nany idea?",
+        "PS> curl.exe -s https://api.x.com/v1/me",
+        "/usr/bin/curl -s https://api.x.com/v1/me",
+        "sudo curl -s https://api.x.com/v1/me > /dev/null",
+    ],
+)
+def test_finds_command_in_prose(paste: str) -> None:
+    (request,) = find_curl_commands(paste)
+    assert request.url == "https://api.x.com/v1/me"
+    assert request.options.get("silent") is True
+
+
+def test_several_commands_in_one_paste() -> None:
+    paste = (
+        "First this works:\n"
+        "curl https://x.com/a\n"
+        "then this one fails with a 401:\n"
+        "curl -H 'Authorization: Bearer t' -d '{\"q\":\"curl x\"}' https://x.com/b\n"
+    )
+    found = find_curl_commands(paste)
+    assert [r.url for r in found] == ["https://x.com/a", "https://x.com/b"]
+    assert found[1].body == '{"q":"curl x"}'
+
+
+@pytest.mark.parametrize(
+    "paste",
+    [
+        "Why does curl return 401 for me?",
+        "I tried curl with the token but no luck",
+        "we use libcurl and curl_easy_perform",
+        "User-Agent: curl/8.4.0",
+        "",
+        "curl",
+    ],
+)
+def test_prose_mentioning_curl_is_not_a_command(paste: str) -> None:
+    assert find_curl_commands(paste) == []
+
+
+# --- hostile input -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "paste",
+    [
+        "curl " + "'" * 40_001,
+        "curl " + '"' * 40_001,
+        "curl " + "\\" * 40_001,
+        "curl -d " + "a" * 40_000,
+        "curl $'" + "\\x" * 20_000,
+        "curl ^\n" * 5_000,
+        "curl `\n" * 5_000,
+        "curl https://x -H 'a: b' \\\n" * 5_000,
+        "curl https://x/\x00\x00 -d '\x00'" * 1_000,
+        ("curl -" + "v" * 1_000 + " ") * 40,
+        "curl " + "{[" * 20_000,
+        "\n".join(f"line {i} curl x{i}.com" for i in range(5_000)),
+    ],
+    ids=lambda paste: f"{paste[:12]!r}x{len(paste)}",
+)
+def test_hostile_input_is_fast_and_safe(paste: str) -> None:
+    began = time.perf_counter()
+    find_curl_commands(paste)
+    parse_curl(paste)
+    assert time.perf_counter() - began < 2.0
+
+
+def test_binary_megabyte() -> None:
+    blob = bytes(range(256)).decode("latin-1") * 4096  # 1 MB of every byte value
+    began = time.perf_counter()
+    assert isinstance(find_curl_commands("curl https://x " + blob), list)
+    assert time.perf_counter() - began < 2.0
+
+
+def test_unbalanced_quotes_are_noted_not_fatal() -> None:
+    # the header swallows the URL, as it would in the shell: no request, no exception
+    assert parse_curl("curl -H 'X: y https://x") is None
+    request = parse('curl https://x -d \'{"a": 1}')
+    assert request.body == '{"a": 1}'
+    assert any("unbalanced" in n for n in request.notes)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "curl",
+                    " ",
+                    "\n",
+                    "\\\n",
+                    "^\n",
+                    "`\n",
+                    "'",
+                    '"',
+                    "$'",
+                    "\\",
+                    "^",
+                    "`",
+                    "-d",
+                    "-H",
+                    "--json",
+                    "-X",
+                    "-G",
+                    "-u",
+                    "--next",
+                    "-:",
+                    "--",
+                    "=",
+                    "@",
+                    "http://x",
+                    "{{v}}",
+                    "--expand-data",
+                    "--variable",
+                    "a=b",
+                    "|",
+                    ">",
+                    "#",
+                    "-F",
+                    "-T",
+                    "-",
+                ]
+            ),
+            st.text(max_size=8),
+        ),
+        max_size=40,
+    )
+)
+def test_parse_never_raises(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    found = find_curl_commands(text)
+    assert all(isinstance(r, HttpRequest) and r.source == "curl" for r in found)
+    result = parse_curl(text)
+    assert result is None or isinstance(result.url, str)
