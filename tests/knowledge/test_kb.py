@@ -103,6 +103,9 @@ def test_every_status_cause_exists_and_every_cause_is_reachable(base: kb.Knowled
 
 def test_error_statuses_name_causes_and_no_duplicates(base: kb.KnowledgeBase) -> None:
     for key, entry in base.statuses.items():
+        assert entry.title and entry.meaning and entry.origin, key
+        # Even a status with no cause must tell the user what to check and paste next.
+        assert entry.debug and entry.fixes and entry.next, key
         if key[0] in "45":
             assert entry.causes, f"{key} names no cause"
         assert len(set(entry.causes)) == len(entry.causes), f"{key} repeats a cause"
