@@ -51,6 +51,13 @@ _SUMMARY_KEYS = frozenset({
     "request priority", "dns resolution", "time", "size", "referrer policy", "blocking",
 })
 _HEADINGS = {"general": "general", "response headers": "response", "request headers": "request"}
+# Headers only a response carries: a bare block of headers holding one is a response's.
+_RESPONSE_ONLY = frozenset({
+    "server", "date", "retry-after", "www-authenticate", "set-cookie", "location", "via",
+    "cf-ray", "x-request-id", "x-amzn-requestid", "x-amz-request-id", "x-github-request-id",
+    "request-id", "allow", "etag", "last-modified", "x-powered-by", "age", "x-cache",
+    "content-security-policy", "strict-transport-security", "vary", "x-envoy-upstream-service-time",
+})
 _SKIP_LINES = ("provisional headers are shown", "learn more", "key\tvalue", "key value")
 _ELISION = frozenset({"...", "…", "[...]", "(...)", "<snip>", "[snip]"})
 _NO_BODY_STATUSES = frozenset({204, 304})
@@ -254,6 +261,7 @@ class _Walker:
         self.verbose = _VerboseState()
         self.pending: HttpResponse | None = None  # a response still waiting for its body
         self.miss_budget = MISS_BUDGET
+        self.bare_checked_to = 0
 
     # -- driver
 
@@ -416,11 +424,17 @@ class _Walker:
         self._add_response(response)
         ended_blank = j - 1 > i and self.lines[j - 1].strip() == "<"
         if _expects_body(response) and ended_blank:
-            if j < len(self.lines) and _verbose_kind(self.lines[j]) is None and self.lines[j].strip():
-                body, j = self._read_body(j)
+            # The body follows, possibly after `{ [n bytes data]`, progress or `* ` lines.
+            k = j
+            while k < len(self.lines) and k < j + 20 and _verbose_kind(self.lines[k]) in ("data", "info"):
+                if _verbose_kind(self.lines[k]) == "info":
+                    self._verbose_info(self.lines[k][2:].strip())
+                k += 1
+            if k < len(self.lines) and _verbose_kind(self.lines[k]) is None and self.lines[k].strip():
+                body, j = self._read_body(k)
                 response.body = body
             if not response.body:
-                self.pending = response  # the body may come after `* ` or `{ [n bytes` lines
+                self.pending = response  # a JSON or HTML body may still come after prose
         return j
 
     # -- curl -i / raw messages
@@ -538,12 +552,15 @@ class _Walker:
 
     def _bracketed(self, i: int, col: int) -> tuple[str, int] | None:
         """A JSON-ish value starting at line `i`, column `col`; None when it never closes."""
+        if self.miss_budget <= 0:
+            return None
         start = self.offsets[i] + col
         limit = min(len(self.text), start + MAX_BODY)
         end = _scan_balanced(self.text, start, limit, strings=True)
         if end is None:
             end = _scan_balanced(self.text, start, limit, strings=False)
         if end is None:
+            self.miss_budget -= 2 * (limit - start)
             return None
         return self.text[start:end], self._line_after(i, end)
 
@@ -566,14 +583,13 @@ class _Walker:
         limit = min(len(self.text), start + MAX_BODY)
         head = self.text[start : start + 4096]
         end_at: int | None = None
-        if head[:2] in ("<?", "<!"):
+        if head[:2] == "<?":
+            close = head.find("?>")
+            root = _TAG_NAME.search(head, close + 2 if close >= 0 else 2)
+            end_at = self._close_tag(root.group(1) if root else "", start, limit)
+        elif head[:2] == "<!":
             html = _HTML_END.search(self.text, start, limit)
-            if html is not None:
-                end_at = html.end()
-            elif head[:2] == "<?":
-                close = head.find("?>")
-                root = _TAG_NAME.search(head, close + 2 if close >= 0 else 2)
-                end_at = self._close_tag(root.group(1) if root else "", start, limit)
+            end_at = html.end() if html is not None else None
         else:
             root = _TAG_NAME.match(head)
             if root is not None:
@@ -612,7 +628,6 @@ class _Walker:
         else:
             found = self._bracketed(i, col)
             if found is None:
-                self.miss_budget -= 2 * MAX_BODY
                 body, j = self._unclosed(i, col)
             else:
                 body, j = found
@@ -659,7 +674,29 @@ class _Walker:
             return True
         if _POSTMAN_STATUS.match(line) and lowered.startswith("status"):
             return True
-        return _METHOD_URL.match(line) is not None
+        if lowered.startswith("scheme:") and lowered[7:].strip() in ("http", "https"):
+            return True  # Firefox's summary rows
+        return _METHOD_URL.match(line) is not None or self._bare_headers(i)
+
+    def _bare_headers(self, i: int) -> bool:
+        """Response headers pasted with no status line: two or more header lines in a row,
+        one of them a header only responses carry (so `Note: ...` prose does not count)."""
+        if i < self.bare_checked_to:
+            return False
+        j = i
+        n = len(self.lines)
+        response_only = False
+        while j < n and j < i + MAX_HEADERS:
+            header = parse_header_line(self.lines[j].strip())
+            if header is None:
+                break
+            name = header[0].lower()
+            response_only = response_only or name in _RESPONSE_ONLY or name.startswith(
+                ("x-ratelimit-", "access-control-allow-", "ratelimit")
+            )
+            j += 1
+        self.bare_checked_to = j  # lines of a run already judged are not judged again
+        return response_only and j - i >= 2
 
     def _next_nonblank(self, i: int) -> int | None:
         for j in range(i, min(len(self.lines), i + 4)):
