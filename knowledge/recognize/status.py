@@ -105,7 +105,7 @@ def _judge(text: str, start: int, end: int, code: int, short: bool) -> bool:
         return False
     if after and after[0] in _NEGATIVE_AFTER and not (after[0] == "s" and after_char == "s"):
         return False
-    if any(word in _POSITIVE_BEFORE for word in before[-2:]):
+    if any(word in _POSITIVE_BEFORE or word.endswith(("error", "exception")) for word in before[-2:]):
         return True
     if after_char == "s" or (after and after[0] in _POSITIVE_AFTER):
         return True
