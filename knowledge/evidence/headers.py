@@ -257,6 +257,8 @@ _SERVER_LAYERS: tuple[tuple[str, str], ...] = (
     ("envoy", "envoy"),
     ("awselb", "awselb"),
     ("cloudfront", "cloudfront"),
+    ("akamaighost", "akamai"),
+    ("akamainetstorage", "akamai"),
     ("akamai", "akamai"),
     ("varnish", "varnish"),
     ("traefik", "traefik"),
