@@ -69,6 +69,15 @@ class _File:
     mimetype: str
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Clients that stop reading early (bounded downloads) reset the connection: not an error.
+        return
+
+
 class FakeSlack:
     """The fake server. Thread-safe; start with `start()` or use as a context manager."""
 
@@ -87,8 +96,7 @@ class FakeSlack:
         self._changed = threading.Condition(self._lock)
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
-        self._server = ThreadingHTTPServer((host, port), _make_handler(self))
-        self._server.daemon_threads = True
+        self._server = _Server((host, port), _make_handler(self))
         self._thread: threading.Thread | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
