@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
@@ -31,12 +32,12 @@ MAX_COMMANDS = 50
 MAX_CANDIDATES = 400
 MAX_EXPANSIONS = 200
 
-# `curl`, `curl.exe`, `/usr/bin/curl` as a command word: preceded by start, a blank or
-# something that can precede a command (`$ `, `> `, `(`, `` ` ``, `;`, `|`, `&`, a colon in
-# "I ran: curl"), followed by a blank, a continuation or the end.
-_CURL_WORD = re.compile(
-    r"""(?<![^\s>:;|&(`'"])(?:[\w.~-]*/)*curl(?:\.[eE][xX][eE])?(?=[\s\\^`]|$)"""
-)
+# Characters that may stand right before a command word: a blank, a prompt's `$ `/`> `, `(`,
+# a backtick (inline code), `;|&`, a quote, or the colon of "I ran: curl ...".
+_BEFORE_COMMAND = frozenset(" \t\n\r\f\v>:;|&(`'\"")
+# ... and right after it: a blank, a line continuation (\\ ^ `) or the end.
+_AFTER_COMMAND = frozenset(" \t\n\r\f\v\\^`")
+_PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._~-")
 _PS_PROMPT = re.compile(r"PS(?: [^>\n]*)?>\s*$")
 _CMD_PROMPT = re.compile(r"[A-Za-z]:\\[^>\n]*>\s*$")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
@@ -104,10 +105,10 @@ def parse_curl(command: str) -> HttpRequest | None:
     """One curl command line (already located) as the request curl would send."""
     try:
         text = _prepare(command)
-        match = _CURL_WORD.search(text)
-        if match is None:
+        start = next(_command_words(text), (-1, -1))[0]
+        if start < 0:
             return None
-        requests = _parse_at(text, match.start(), None, _hint(text, match.start()))[0]
+        requests = _parse_at(text, start, None, _hint(text, start))[0]
         return requests[0] if requests else None
     except Exception:
         return None
@@ -123,6 +124,28 @@ def _prepare(text: str) -> str:
     return text.replace("\r\n", "\n") if "\r" in text else text
 
 
+def _command_words(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each `curl` / `curl.exe` / `/usr/bin/curl` standing as a command word.
+
+    Plain string search, then a look at the neighbours: cheaper than a regular expression with
+    a look-behind at every offset, and linear (the path walk-back is bounded).
+    """
+    i = text.find("curl")
+    while i >= 0:
+        end = i + 4
+        if text[end : end + 4].lower() == ".exe":
+            end += 4
+        if end >= len(text) or text[end] in _AFTER_COMMAND:
+            start = i
+            if start > 0 and text[start - 1] == "/":
+                floor = max(0, start - 256)
+                while start > floor and text[start - 1] in _PATH_CHARS:
+                    start -= 1
+            if start == 0 or text[start - 1] in _BEFORE_COMMAND:
+                yield start, end
+        i = text.find("curl", i + 4)
+
+
 def _find(text: str) -> list[HttpRequest]:
     text = _prepare(text)
     found: list[HttpRequest] = []
@@ -131,8 +154,7 @@ def _find(text: str) -> list[HttpRequest]:
     # Rejected candidates can overlap (each may run to the end of a long continued line), so
     # the characters scanned are budgeted to keep the whole search linear in the paste.
     budget = 4 * len(text) + 100_000
-    for match in _CURL_WORD.finditer(text):
-        start = match.start()
+    for start, word_end in _command_words(text):
         if start < resume:
             continue
         candidates += 1
@@ -149,7 +171,7 @@ def _find(text: str) -> list[HttpRequest]:
         budget -= end - start
         if requests and looks_real:
             found.extend(requests[: MAX_COMMANDS - len(found)])
-            resume = max(end, match.end())
+            resume = max(end, word_end)
     return found
 
 

@@ -98,6 +98,7 @@ def split_command(
 # ---------------------------------------------------------------------------------------------
 # POSIX sh
 
+_BLANKS = re.compile(r"[ \t\r]+")
 _POSIX_PLAIN = re.compile(r"[^\s'\"\\$|&;<>]+")
 _DQ_PLAIN = re.compile(r'[^"\\]+')
 _ANSI_PLAIN = re.compile(r"[^'\\]+")
@@ -157,8 +158,9 @@ def _split_posix(text: str, start: int, stop: int) -> ShellWords:
     while i < stop:
         c = text[i]
         if c == " " or c == "\t" or c == "\r":
-            acc.flush()
-            i += 1
+            if acc.pending:
+                acc.flush()
+            i = _BLANKS.match(text, i, stop).end()  # type: ignore[union-attr]
         elif c == "\n":
             break
         elif c == "\\":
@@ -345,7 +347,10 @@ def _redirect(text: str, i: int, stop: int, acc: _Words) -> int:
 # ---------------------------------------------------------------------------------------------
 # Windows cmd.exe + the C runtime's argument rules
 
-_CMD_PLAIN = re.compile(r'[^"^\n&|<>]+')
+# Plain characters and caret escapes ("unrolled": a caret can only start the inner group, so
+# there is one way to match and no backtracking).
+_CMD_RUN = re.compile(r'[^"^\n&|<>]*(?:\^[^\n][^"^\n&|<>]*)*')
+_CARET = re.compile(r"\^(.)", re.DOTALL)
 _CMD_QUOTED = re.compile(r'[^"\n]+')
 _CRT_PLAIN_OUT = re.compile(r'[^\\" \t]+')
 _CRT_PLAIN_IN = re.compile(r'[^\\"]+')
@@ -380,7 +385,7 @@ def _cmd_line(text: str, i: int, stop: int, notes: list[str]) -> tuple[str, int]
                 out.append(m.group())
                 i = m.end()
             continue
-        if c == "^":
+        if c == "^" and (i + 1 >= stop or text[i + 1] == "\n"):
             if i + 1 >= stop:
                 i += 1
             elif text[i + 1] == "\n":
@@ -390,9 +395,6 @@ def _cmd_line(text: str, i: int, stop: int, notes: list[str]) -> tuple[str, int]
                 if i < stop:
                     out.append(text[i])
                     i += 1
-            else:
-                out.append(text[i + 1])
-                i += 2
         elif c == '"':
             out.append(c)
             quoted = True
@@ -402,9 +404,13 @@ def _cmd_line(text: str, i: int, stop: int, notes: list[str]) -> tuple[str, int]
         elif c == "<" or c == ">":
             i = _cmd_redirect(text, i, stop, out)
         else:
-            m = _CMD_PLAIN.match(text, i, stop)
+            # A run of plain characters and `^x` escapes, unescaped in two C-level calls.
+            m = _CMD_RUN.match(text, i, stop)
             assert m is not None
-            out.append(m.group())
+            run = m.group()
+            if "^" in run:
+                run = _CARET.sub(r"\1", run) if "^^" in run else run.replace("^", "")
+            out.append(run)
             i = m.end()
     return "".join(out), i
 
