@@ -74,17 +74,23 @@ def message_evidence(ctx: Context) -> Iterator[Evidence]:
     sources = [(where, text, text.lower()) for where, text in _sources(ctx)]
     if not sources:
         return
+    # One substring test per phrase over everything at once; only the phrases that hit are
+    # then located in their most trusted source. Most pastes hit a handful of phrases.
+    everything = "\n".join(lowered for _, _, lowered in sources)
     for pattern in ctx.kb.messages:
         if pattern.statuses and status is not None and status not in pattern.statuses:
             continue
+        hits = [phrase for phrase in pattern.phrases if phrase in everything]
+        if not hits:
+            continue
         best: tuple[str, str, str] | None = None
         for where, text, lowered in sources:
-            for phrase in pattern.phrases:
+            for phrase in hits:
                 if phrase in lowered and (best is None or len(phrase) > len(best[0])):
                     best = (phrase, where, text)
             if best is not None:
                 break  # the most trusted source that matches wins
-        if best is None:
+        if best is None:  # a phrase spanning two sources: not a real match
             continue
         phrase, where, text = best
         confidence = pattern.confidence - (0.15 if len(phrase) < _SHORT_PHRASE else 0.0)

@@ -43,8 +43,10 @@ def _not_a_status(text: str) -> list[str]:
     for match in _BARE_NUMBER.finditer(text):
         number = int(match.group(1))
         if not 100 <= number <= 599:
-            return [f"`{number}` is not an HTTP status code: those run from 100 to 599. If it is a "
-                    "vendor's error code, paste the whole error message or response."]
+            return [
+                f"`{number}` is not an HTTP status code: those run from 100 to 599. If it is a "
+                "vendor's error code, paste the whole error message or response."
+            ]
     return []
 
 

@@ -11,9 +11,11 @@ from typing import Any
 
 from knowledge.model import Jwt
 
-# header.payload.signature; both JSON parts start with `{"` = "eyJ" in base64url. Linear: the
-# segments cannot overlap because "." is not in the class.
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{6,}\.eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*")
+# Maximal runs of base64url characters and dots; each run is then checked for the JWT shape
+# header.payload.signature, both JSON parts starting with `{"` = "eyJ". A pattern spelling out
+# the three segments would rescan the rest of the text from every "eyJ" (quadratic on
+# "eyJeyJeyJ..."); maximal runs never overlap, so this stays linear.
+_RUN = re.compile(r"[A-Za-z0-9_.-]{20,}")
 _MAX_TOKENS = 10
 
 
@@ -35,8 +37,14 @@ def _decode(token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
         header = jwt.get_unverified_header(token)
         claims = jwt.decode(
             token,
-            options={"verify_signature": False, "verify_exp": False, "verify_nbf": False,
-                     "verify_iat": False, "verify_aud": False, "verify_iss": False},
+            options={
+                "verify_signature": False,
+                "verify_exp": False,
+                "verify_nbf": False,
+                "verify_iat": False,
+                "verify_aud": False,
+                "verify_iss": False,
+            },
             algorithms=None,
         )
     except (jwt.PyJWTError, ValueError, TypeError):
@@ -46,19 +54,31 @@ def _decode(token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     return header, claims
 
 
+def _token_in(run: str) -> str | None:
+    """The JWT a run of token characters holds, if it is shaped like one."""
+    start = run.find("eyJ")
+    if start < 0:
+        return None
+    parts = run[start:].split(".")
+    if len(parts) < 3 or not parts[1].startswith("eyJ") or len(parts[0]) < 9 or len(parts[1]) < 9:
+        return None
+    return ".".join(parts[:3])
+
+
 def find_jwts(text: str) -> list[Jwt]:
     """Decoded tokens in order of appearance, each once."""
     found: list[Jwt] = []
     seen: set[str] = set()
-    for match in _JWT.finditer(text):
-        token = match.group(0)
-        if token in seen:
+    for match in _RUN.finditer(text):
+        token = _token_in(match.group(0))
+        if token is None or token in seen:
             continue
         seen.add(token)
         decoded = _decode(token)
         if decoded is not None:
             header, claims = decoded
-            found.append(Jwt(token=token, header=header, claims=claims, where=_where(text, match.start())))
+            start = match.start() + match.group(0).find(token)
+            found.append(Jwt(token=token, header=header, claims=claims, where=_where(text, start)))
         if len(found) >= _MAX_TOKENS:
             break
     return found

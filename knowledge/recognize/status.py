@@ -25,38 +25,100 @@ _STATUS_FIELD = re.compile(
 )
 
 _POSITIVE_BEFORE = frozenset(
-    ["http", "https", "status", "statuses", "code", "codes", "error", "errors", "err", "got", "get", "gets", "getting", "receive", "receives", "received", "receiving", "return", "returns", "returned", "returning", "throw", "throws", "threw", "throwing", "give", "gives", "gave", "giving", "respond", "responds", "responded", "responding", "response", "answer", "answers", "answered", "fail", "fails", "failed", "failing", "with", "a", "an", "hit", "hitting", "see", "seeing", "saw", "raise", "raises", "raised", "result", "results", "always", "still", "random", "intermittent", "occasional", "sporadic", "constant", "returning", "responding", "yields", "yielding", "now"]
+    """http https status statuses code codes error errors err got get gets getting receive receives
+    received receiving return returns returned returning throw throws threw throwing give gives
+    gave giving respond responds responded responding response answer answers answered fail fails
+    failed failing with a an hit hitting see seeing saw raise raises raised result results always
+    still random intermittent occasional sporadic constant returning responding yields yielding now""".split()
 )
 _NEGATIVE_BEFORE = frozenset(
-    ["port", "ports", "order", "orders", "id", "ids", "issue", "issues", "pr", "line", "lines", "page", "pages", "version", "ver", "row", "rows", "step", "steps", "room", "user", "users", "item", "items", "number", "no", "num", "build", "ticket", "pid", "uid", "gid", "exit", "took", "take", "takes", "taking", "after", "about", "over", "under", "than", "around", "approx", "approximately", "roughly", "every", "last", "first", "top", "size", "length", "width", "height", "timeout", "delay", "wait", "waited", "limit", "max", "min", "chapter", "section", "rfc", "iso", "unit", "apt", "flight", "invoice", "account", "customer", "product", "sku", "zip", "area", "region", "bay", "pin", "box", "level", "floor"]
+    """port ports order orders id ids issue issues pr line lines page pages version ver row rows step
+    steps room user users item items number no num build ticket pid uid gid exit took take takes
+    taking after about over under than around approx approximately roughly every last first top
+    size length width height timeout delay wait waited limit max min chapter section rfc iso unit
+    apt flight invoice account customer product sku zip area region bay pin box level floor""".split()
 )
 _NEGATIVE_AFTER = frozenset(
-    ["ms", "millis", "milliseconds", "s", "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "h", "hr", "hrs", "hour", "hours", "day", "days", "k", "kb", "mb", "gb", "tb", "b", "bytes", "px", "pt", "em", "percent", "users", "user", "items", "item", "rows", "row", "lines", "line", "times", "records", "record", "people", "persons", "words", "chars", "characters", "tokens", "usd", "eur", "gbp", "dollars", "euros", "km", "miles", "points", "files", "pages", "ports", "cpu", "cpus", "cores", "threads", "workers", "pods", "nodes", "instances", "replicas", "mbps", "qps", "rps", "x"]
+    """ms millis milliseconds s sec secs second seconds min mins minute minutes h hr hrs hour hours
+    day days k kb mb gb tb b bytes px pt em percent users user items item rows row lines line times
+    records record people persons words chars characters tokens usd eur gbp dollars euros km miles
+    points files pages ports cpu cpus cores threads workers pods nodes instances replicas mbps qps
+    rps x""".split()
 )
-_POSITIVE_AFTER = frozenset(["error", "errors", "response", "responses", "status", "code", "s", "from", "when", "on", "for"])
+_POSITIVE_AFTER = frozenset(
+    """error errors response responses status code s from when on for""".split()
+)
 
 # Standard reason phrases, lower case: "503 Service Unavailable" is a status whatever precedes it.
 _REASONS = {
-    100: "continue", 101: "switching protocols", 102: "processing", 103: "early hints",
-    200: "ok", 201: "created", 202: "accepted", 203: "non-authoritative", 204: "no content",
-    205: "reset content", 206: "partial content", 207: "multi-status", 208: "already reported",
-    226: "im used", 300: "multiple choices", 301: "moved permanently", 302: "found",
-    303: "see other", 304: "not modified", 305: "use proxy", 307: "temporary redirect",
-    308: "permanent redirect", 400: "bad request", 401: "unauthorized", 402: "payment required",
-    403: "forbidden", 404: "not found", 405: "method not allowed", 406: "not acceptable",
-    407: "proxy authentication", 408: "request timeout", 409: "conflict", 410: "gone",
-    411: "length required", 412: "precondition failed", 413: "payload too large",
-    414: "uri too long", 415: "unsupported media type", 416: "range not satisfiable",
-    417: "expectation failed", 418: "i'm a teapot", 421: "misdirected request",
-    422: "unprocessable", 423: "locked", 424: "failed dependency", 425: "too early",
-    426: "upgrade required", 428: "precondition required", 429: "too many requests",
-    431: "request header fields too large", 451: "unavailable for legal reasons",
-    499: "client closed request", 500: "internal server error", 501: "not implemented",
-    502: "bad gateway", 503: "service unavailable", 504: "gateway timeout",
-    505: "http version not supported", 507: "insufficient storage", 508: "loop detected",
-    511: "network authentication required", 520: "web server returned an unknown error",
-    521: "web server is down", 522: "connection timed out", 523: "origin is unreachable",
-    524: "a timeout occurred", 525: "ssl handshake failed", 526: "invalid ssl certificate",
+    100: "continue",
+    101: "switching protocols",
+    102: "processing",
+    103: "early hints",
+    200: "ok",
+    201: "created",
+    202: "accepted",
+    203: "non-authoritative",
+    204: "no content",
+    205: "reset content",
+    206: "partial content",
+    207: "multi-status",
+    208: "already reported",
+    226: "im used",
+    300: "multiple choices",
+    301: "moved permanently",
+    302: "found",
+    303: "see other",
+    304: "not modified",
+    305: "use proxy",
+    307: "temporary redirect",
+    308: "permanent redirect",
+    400: "bad request",
+    401: "unauthorized",
+    402: "payment required",
+    403: "forbidden",
+    404: "not found",
+    405: "method not allowed",
+    406: "not acceptable",
+    407: "proxy authentication",
+    408: "request timeout",
+    409: "conflict",
+    410: "gone",
+    411: "length required",
+    412: "precondition failed",
+    413: "payload too large",
+    414: "uri too long",
+    415: "unsupported media type",
+    416: "range not satisfiable",
+    417: "expectation failed",
+    418: "i'm a teapot",
+    421: "misdirected request",
+    422: "unprocessable",
+    423: "locked",
+    424: "failed dependency",
+    425: "too early",
+    426: "upgrade required",
+    428: "precondition required",
+    429: "too many requests",
+    431: "request header fields too large",
+    451: "unavailable for legal reasons",
+    499: "client closed request",
+    500: "internal server error",
+    501: "not implemented",
+    502: "bad gateway",
+    503: "service unavailable",
+    504: "gateway timeout",
+    505: "http version not supported",
+    507: "insufficient storage",
+    508: "loop detected",
+    511: "network authentication required",
+    520: "web server returned an unknown error",
+    521: "web server is down",
+    522: "connection timed out",
+    523: "origin is unreachable",
+    524: "a timeout occurred",
+    525: "ssl handshake failed",
+    526: "invalid ssl certificate",
 }
 # Also "413 Request Entity Too Large", "422 Unprocessable Entity/Content" etc.
 _REASON_ALIASES = {413: "request entity too large", 414: "request-uri too long", 404: "not_found"}
@@ -105,7 +167,9 @@ def _judge(text: str, start: int, end: int, code: int, short: bool) -> bool:
         return False
     if after and after[0] in _NEGATIVE_AFTER and not (after[0] == "s" and after_char == "s"):
         return False
-    if any(word in _POSITIVE_BEFORE or word.endswith(("error", "exception")) for word in before[-2:]):
+    if any(
+        word in _POSITIVE_BEFORE or word.endswith(("error", "exception")) for word in before[-2:]
+    ):
         return True
     if after_char == "s" or (after and after[0] in _POSITIVE_AFTER):
         return True
