@@ -42,22 +42,62 @@ _TAG_NAME = re.compile(r"<([A-Za-z][A-Za-z0-9:_.-]{0,63})")
 _JSONISH = re.compile(r"[{}\[\]\"'\\\n]")
 _CURL_IN_LINE = re.compile(r"(?:^|[\s`$>(])curl(?:\.exe)?[ \t]+(?=[-'\"hH$])")
 
-_GENERAL_KEYS = frozenset({
-    "request url", "request method", "status code", "remote address", "referrer policy",
-})
+_GENERAL_KEYS = frozenset(
+    {
+        "request url",
+        "request method",
+        "status code",
+        "remote address",
+        "referrer policy",
+    }
+)
 # Firefox's summary rows and Postman's status bar: read or ignored, never response headers.
-_SUMMARY_KEYS = frozenset({
-    "scheme", "host", "filename", "address", "status", "version", "transferred",
-    "request priority", "dns resolution", "time", "size", "referrer policy", "blocking",
-})
+_SUMMARY_KEYS = frozenset(
+    {
+        "scheme",
+        "host",
+        "filename",
+        "address",
+        "status",
+        "version",
+        "transferred",
+        "request priority",
+        "dns resolution",
+        "time",
+        "size",
+        "referrer policy",
+        "blocking",
+    }
+)
 _HEADINGS = {"general": "general", "response headers": "response", "request headers": "request"}
 # Headers only a response carries: a bare block of headers holding one is a response's.
-_RESPONSE_ONLY = frozenset({
-    "server", "date", "retry-after", "www-authenticate", "set-cookie", "location", "via",
-    "cf-ray", "x-request-id", "x-amzn-requestid", "x-amz-request-id", "x-github-request-id",
-    "request-id", "allow", "etag", "last-modified", "x-powered-by", "age", "x-cache",
-    "content-security-policy", "strict-transport-security", "vary", "x-envoy-upstream-service-time",
-})
+_RESPONSE_ONLY = frozenset(
+    {
+        "server",
+        "date",
+        "retry-after",
+        "www-authenticate",
+        "set-cookie",
+        "location",
+        "via",
+        "cf-ray",
+        "x-request-id",
+        "x-amzn-requestid",
+        "x-amz-request-id",
+        "x-github-request-id",
+        "request-id",
+        "allow",
+        "etag",
+        "last-modified",
+        "x-powered-by",
+        "age",
+        "x-cache",
+        "content-security-policy",
+        "strict-transport-security",
+        "vary",
+        "x-envoy-upstream-service-time",
+    }
+)
 _SKIP_LINES = ("provisional headers are shown", "learn more", "key\tvalue", "key value")
 _ELISION = frozenset({"...", "…", "[...]", "(...)", "<snip>", "[snip]"})
 _NO_BODY_STATUSES = frozenset({204, 304})
@@ -200,7 +240,14 @@ def _quote_state(segment: str, state: str) -> str:
 
 
 def _scan_balanced(text: str, start: int, limit: int, strings: bool) -> int | None:
-    """End (exclusive) of the bracketed value starting at `start`, or None when unclosed.
+    """End (exclusive) of the bracketed value starting at `start`, or None; see `_scan`."""
+    end, _open = _scan(text, start, limit, strings)
+    return end
+
+
+def _scan(text: str, start: int, limit: int, strings: bool) -> tuple[int | None, bool]:
+    """(End (exclusive) of the bracketed value starting at `start` or None when unclosed,
+    whether a string was still open at the end).
 
     Tolerates invalid JSON: bracket kinds need not match, single quotes count as strings, an
     apostrophe string ends at the line end (`it's` in unquoted prose). With `strings` off,
@@ -225,10 +272,10 @@ def _scan_balanced(text: str, start: int, limit: int, strings: bool) -> int | No
         elif ch in "}]":
             depth -= 1
             if depth <= 0:
-                return pos + 1
+                return pos + 1, False
         elif strings and ch in "\"'":
             in_str = ch
-    return None
+    return None, bool(in_str)
 
 
 # ---------------------------------------------------------------------------- the walker
@@ -262,6 +309,7 @@ class _Walker:
         self.pending: HttpResponse | None = None  # a response still waiting for its body
         self.miss_budget = MISS_BUDGET
         self.bare_checked_to = 0
+        self.unclosed_until = 0  # unclosed `{` runs already walked (keeps the walk linear)
 
     # -- driver
 
@@ -426,11 +474,19 @@ class _Walker:
         if _expects_body(response) and ended_blank:
             # The body follows, possibly after `{ [n bytes data]`, progress or `* ` lines.
             k = j
-            while k < len(self.lines) and k < j + 20 and _verbose_kind(self.lines[k]) in ("data", "info"):
+            while (
+                k < len(self.lines)
+                and k < j + 20
+                and _verbose_kind(self.lines[k]) in ("data", "info")
+            ):
                 if _verbose_kind(self.lines[k]) == "info":
                     self._verbose_info(self.lines[k][2:].strip())
                 k += 1
-            if k < len(self.lines) and _verbose_kind(self.lines[k]) is None and self.lines[k].strip():
+            if (
+                k < len(self.lines)
+                and _verbose_kind(self.lines[k]) is None
+                and self.lines[k].strip()
+            ):
                 body, j = self._read_body(k)
                 response.body = body
             if not response.body:
@@ -542,7 +598,9 @@ class _Walker:
         size = 0
         while j < n:
             line = self.lines[j]
-            if not line.strip() or (j > i and (self._is_message_start(line) or _verbose_kind(line))):
+            if not line.strip() or (
+                j > i and (self._is_message_start(line) or _verbose_kind(line))
+            ):
                 break
             size += len(line) + 1
             j += 1
@@ -556,8 +614,9 @@ class _Walker:
             return None
         start = self.offsets[i] + col
         limit = min(len(self.text), start + MAX_BODY)
-        end = _scan_balanced(self.text, start, limit, strings=True)
-        if end is None:
+        end, open_string = _scan(self.text, start, limit, strings=True)
+        if end is None and open_string:
+            # A string that never closed swallowed the brackets: count them without strings.
             end = _scan_balanced(self.text, start, limit, strings=False)
         if end is None:
             self.miss_budget -= 2 * (limit - start)
@@ -627,13 +686,18 @@ class _Walker:
             body, j = found
         else:
             found = self._bracketed(i, col)
-            if found is None:
-                body, j = self._unclosed(i, col)
-            else:
+            if found is not None:
                 body, j = found
-            if not _looks_jsonish(body):
-                self.miss_budget -= len(body) + 1
-                return i + 1
+                if not _looks_jsonish(body):
+                    self.miss_budget -= len(body) + 1
+                    return i + 1
+            else:
+                if i < self.unclosed_until:
+                    return i + 1  # inside a run already judged not to be a truncated body
+                body, j = self._unclosed(i, col)
+                if not _looks_jsonish(body):
+                    self.unclosed_until = j
+                    return i + 1
         body = body[:MAX_BODY]
         if kind != "markup" and self._devtools_json(body):
             return j
@@ -691,8 +755,10 @@ class _Walker:
             if header is None:
                 break
             name = header[0].lower()
-            response_only = response_only or name in _RESPONSE_ONLY or name.startswith(
-                ("x-ratelimit-", "access-control-allow-", "ratelimit")
+            response_only = (
+                response_only
+                or name in _RESPONSE_ONLY
+                or name.startswith(("x-ratelimit-", "access-control-allow-", "ratelimit"))
             )
             j += 1
         self.bare_checked_to = j  # lines of a run already judged are not judged again
@@ -902,7 +968,7 @@ class _DevtoolsBlock:
 
 
 def _heading(line: str) -> str:
-    """"general", "response" or "request" for a devtools section heading, else ""."""
+    """ "general", "response" or "request" for a devtools section heading, else ""."""
     lowered = line.strip().lower()
     if len(lowered) > 60:
         return ""
@@ -992,8 +1058,9 @@ def _jsonish_opening(text: str, pos: int) -> bool:
 
 def _looks_jsonish(body: str) -> bool:
     if body.startswith("{"):
-        return ":" in body or body.replace(" ", "") == "{}"
-    return len(body) > 2 and any(ch in body for ch in "{\":")
+        # The first key's colon comes early in any real object; "{a ... much later :" is prose.
+        return ":" in body[:512] or body.replace(" ", "") == "{}"
+    return len(body) > 2 and any(ch in body for ch in '{":')
 
 
 def _expects_body(response: HttpResponse) -> bool:
@@ -1018,4 +1085,3 @@ def _to_int(value: str) -> int | None:
         return int(value)
     except ValueError:
         return None
-

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from knowledge.recognize.http import MAX_BODY, MAX_HEADERS, find_http, parse_header_line
 
@@ -502,3 +504,26 @@ def test_bare_response_headers_block() -> None:
 
 def test_prose_with_colons_is_not_a_header_block() -> None:
     assert find_http("Note: this only fails in prod\nError: it says denied\n").responses == []
+
+
+FRAGMENTS = [
+    "HTTP/1.1 429 Too Many Requests", "HTTP/2 502 ", "< HTTP/1.1 200 OK", "<", "< x: y", ">",
+    "> GET / HTTP/1.1", "> Host: a.test", "* Connected to a.test (1.1.1.1) port 443", "{ [5 bytes data]",
+    "Content-Type: application/json", "Retry-After: 30", "  folded", "", "\r", "{", "}", "[", "]",
+    '{"a": 1}', "{'a': 'it's'}", '"', "'", "<html>", "</html>", "<?xml version='1.0'?><E>", "</E>",
+    "General", "Response Headers", "Request Headers", "Request URL:", "https://a.test/x",
+    "Status Code: 403", ":status: 404", ":method: POST", "Status: 401 Unauthorized", "Key\tValue",
+    "curl -d '{\"a\": 1", "$ curl -X POST https://a.test \\", "POST /x HTTP/1.1", "Host: localhost:8080",
+    "name", "value", "\x00\x01", "…", "GET https://a.test/x", "Scheme: https",
+]
+
+
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=60), st.sampled_from(["\n", "\r\n", " ", ""]))
+@settings(max_examples=120, deadline=None)
+def test_fragment_soup_never_raises(parts: list[str], joiner: str) -> None:
+    found = find_http(joiner.join(parts))
+    for response in found.responses:
+        assert response.status is None or 100 <= response.status <= 999
+        assert len(response.headers) <= MAX_HEADERS
+    for request in found.requests:
+        assert request.method
