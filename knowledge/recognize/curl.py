@@ -161,10 +161,13 @@ def _find(text: str) -> list[HttpRequest]:
         if candidates > MAX_CANDIDATES or len(found) >= MAX_COMMANDS or budget <= 0:
             break
         limit = None
-        if start > 0 and text[start - 1] == "`":
-            # Inline code (`curl ...`): the command ends at the closing backtick.
+        before = text[start - 1] if start > 0 else ""
+        if before == "`" or before == "(":
+            # Inline code (`curl ...`) ends at the closing backtick, `$(curl ...)` at the ")".
             line_end = text.find("\n", start)
-            close = text.find("`", start, line_end if line_end >= 0 else len(text))
+            close = text.find(
+                "`" if before == "`" else ")", start, line_end if line_end >= 0 else len(text)
+            )
             if close >= 0:
                 limit = close
         requests, looks_real, end = _parse_at(text, start, limit, _hint(text, start))
@@ -197,6 +200,9 @@ def _parse_at(
     rather than prose that mentions curl ("curl returns 401 for me"), and where it ended."""
     split = split_command(text, start, limit, hint=hint)
     words = split.words[1:]  # the program name
+    if split.words and split.words[0] == "curl" and _is_invoke_webrequest(words):
+        request = _invoke_webrequest(words, split.notes)
+        return ([request] if request else []), request is not None, split.end
     transfers = _read_options(words)
     requests = [
         request for transfer in transfers if (request := _build(transfer, split.notes)) is not None
@@ -568,6 +574,71 @@ def _json_escape(content: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# Windows PowerShell 5.1: `curl` there is an alias of Invoke-WebRequest, not curl
+
+_IWR_PARAMS = ("uri", "method", "headers", "body", "contenttype", "usebasicparsing", "outfile",
+               "infile", "useragent", "websession", "credential", "timeoutsec")  # fmt: skip
+
+
+def _iwr_param(word: str) -> str | None:
+    """The Invoke-WebRequest parameter a `-Word` names (case-insensitive, prefixes allowed)."""
+    if not word.startswith("-") or word.startswith("--") or len(word) < 3:
+        return None
+    name = word[1:].split(":", 1)[0].lower()
+    hits = [p for p in _IWR_PARAMS if p.startswith(name)]
+    return hits[0] if len(hits) == 1 or name in hits else None
+
+
+def _is_invoke_webrequest(words: list[str]) -> bool:
+    return any(_iwr_param(w) in ("uri", "method", "headers", "body", "contenttype",
+                                 "usebasicparsing") for w in words[:40])  # fmt: skip
+
+
+def _invoke_webrequest(words: list[str], shell_notes: list[str]) -> HttpRequest | None:
+    """The request Invoke-WebRequest would send, for its common parameters."""
+    values: dict[str, str] = {}
+    positional: list[str] = []
+    i = 0
+    while i < len(words):
+        param = _iwr_param(words[i])
+        if param is None:
+            positional.append(words[i])
+        elif ":" in words[i]:
+            values[param] = words[i].split(":", 1)[1]
+        elif param in ("usebasicparsing",):
+            values[param] = "true"
+        elif i + 1 < len(words):
+            values[param] = words[i + 1]
+            i += 1
+        i += 1
+    url = values.get("uri") or (positional[0] if positional else "")
+    if not url:
+        return None
+    # Notes about passing arguments to native programs do not apply to a cmdlet.
+    kept = [n for n in shell_notes if not n.startswith("PowerShell:")]
+    notes = [*kept, "PowerShell: `curl` here is Invoke-WebRequest, which takes "
+             "-Uri/-Method/-Headers/-Body, not curl's options"]  # fmt: skip
+    headers: list[Header] = []
+    if "contenttype" in values:
+        headers.append(("Content-Type", values["contenttype"]))
+    if "headers" in values:
+        notes.append(f"-Headers {values['headers'][:60]}: not expanded")
+    method = values.get("method", "GET").upper()
+    return HttpRequest(
+        method=method,
+        url=url,
+        headers=headers,
+        body=values.get("body"),
+        source="curl",
+        explicit_method="method" in values,
+        follow_redirects=True,  # Invoke-WebRequest follows redirects by default
+        body_files=[values["infile"]] if "infile" in values else [],
+        options={},
+        notes=notes,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # The effective request
 
 
@@ -580,6 +651,8 @@ def _build(t: _Transfer, shell_notes: list[str]) -> HttpRequest | None:
         extra = ", ".join(u[:60] for u in t.urls[1:4])
         notes.append(f"{len(t.urls) - 1} more URL(s) fetched with the same options: {extra}")
     url = _with_scheme(url, t.proto_default)
+    if " " in url:
+        notes.append("the URL contains a space: curl rejects it (encode it as %20)")
 
     body = "".join(t.post_parts) if t.has_post else None
     if t.no_body:

@@ -99,7 +99,9 @@ def split_command(
 # POSIX sh
 
 _BLANKS = re.compile(r"[ \t\r]+")
-_POSIX_PLAIN = re.compile(r"[^\s'\"\\$|&;<>]+")
+# Only space, tab and newline separate words in sh: a pasted no-break space stays inside the
+# word, exactly as curl would then receive it.
+_POSIX_PLAIN = re.compile(r"[^ \t\n\r'\"\\$|&;<>]+")
 _DQ_PLAIN = re.compile(r'[^"\\]+')
 _ANSI_PLAIN = re.compile(r"[^'\\]+")
 _HEX = frozenset("0123456789abcdefABCDEF")
@@ -506,7 +508,7 @@ def _split_powershell(text: str, start: int, stop: int) -> ShellWords:
     i = start
     while i < stop:
         c = text[i]
-        if c == " " or c == "\t" or c == "\r":
+        if c != "\n" and c.isspace():  # PowerShell also splits on Unicode spaces
             acc.flush()
             i += 1
         elif c == "\n" or c == ";" or c == "|":

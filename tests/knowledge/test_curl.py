@@ -298,6 +298,20 @@ def test_next_starts_a_new_request() -> None:
     assert found[1].body is None
 
 
+def test_url_query_and_space_in_url() -> None:
+    request = parse("curl --url-query 'q=a b' --url-query '+raw=1&x' https://x.com/s?p=1")
+    assert request.url == "https://x.com/s?p=1&q=a+b&raw=1&x"
+    assert request.method == "GET"
+    request = parse("curl 'https://x.com/a b'")
+    assert any("space" in n for n in request.notes)
+
+
+def test_no_break_space_stays_in_the_argument_as_sh_would() -> None:
+    request = parse("curl -H 'X: y' -X\u00a0POST https://x")
+    assert request.method == "\u00a0POST"
+    assert request.explicit_method
+
+
 # --- real copies -------------------------------------------------------------------------------
 
 CHROME_BASH = """curl 'https://api.example.com/graphql' \\
@@ -387,6 +401,7 @@ def test_powershell_copy() -> None:
         "PS> curl.exe -s https://api.x.com/v1/me",
         "/usr/bin/curl -s https://api.x.com/v1/me",
         "sudo curl -s https://api.x.com/v1/me > /dev/null",
+        "TOKEN=$(curl -s https://api.x.com/v1/me)",
     ],
 )
 def test_finds_command_in_prose(paste: str) -> None:
@@ -420,6 +435,25 @@ def test_several_commands_in_one_paste() -> None:
 )
 def test_prose_mentioning_curl_is_not_a_command(paste: str) -> None:
     assert find_curl_commands(paste) == []
+
+
+def test_cmd_prompt_means_cmd_rules() -> None:
+    # cmd has no single quotes: curl.exe gets "'X:" as the header (blank: sends nothing) and
+    # "y'" as its first URL, the real URL second, exactly the classic Windows mistake
+    (request,) = find_curl_commands("C:\\Users\\me>curl -H 'X: y' https://x.com/")
+    assert request.url == "http://y'"
+    assert request.headers == []
+    assert any("https://x.com/" in n for n in request.notes)
+
+
+def test_powershell_curl_alias_is_invoke_webrequest() -> None:
+    (request,) = find_curl_commands(
+        "PS C:\\> curl -Uri https://x.com/a -Method Post -ContentType 'application/json' "
+        "-Body '{\"a\":1}'"
+    )
+    assert (request.method, request.url, request.body) == ("POST", "https://x.com/a", '{"a":1}')
+    assert request.header("Content-Type") == "application/json"
+    assert any("Invoke-WebRequest" in n for n in request.notes)
 
 
 # --- hostile input -----------------------------------------------------------------------------
