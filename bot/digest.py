@@ -8,7 +8,7 @@ What a digest says (window = the 24 hours before the run):
 each with the latest fix the team recorded. Nothing is posted on a day with nothing to say.
 
 When it runs:
-- `run_due(...)` (the in-process scheduler of `apierror serve`, every minute): a team is due when
+- `run_due(...)` (called every minute by `apierror serve`'s digest loop): a team is due when
   its local time (its zoneinfo time zone) is past its HH:MM and today's (local date) digest is
   not done yet.
 - `apierror digest` (`main`): "now, regardless of the hour" for every enabled team whose
@@ -26,7 +26,6 @@ not doubled either. A Slack error leaves the claim in place: it is retried after
 from __future__ import annotations
 
 import sys
-import threading
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -47,7 +46,6 @@ KEEP_RUNS = timedelta(days=30)
 MAX_ITEMS = 10
 MAX_SECTION_CHARS = 2900
 METADATA_EVENT = "apierror_digest"
-SCHEDULER_INTERVAL_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -365,18 +363,28 @@ def purge(memory: Memory, now: datetime, retention_days: int = DEFAULT_RETENTION
     return PurgeResult(occurrences, events, runs)
 
 
+def _configured_retention() -> int:
+    from bot.config import Settings
+
+    try:
+        return Settings.from_env().retention_days
+    except ValueError:  # a bad setting is reported by the CLI; the scheduler keeps the default
+        return DEFAULT_RETENTION_DAYS
+
+
 def run_due(memory: Memory, client: Any, now: datetime | None = None, team: str | None = None,
             dry_run: bool = False, *, force: bool = False,
-            retention_days: int = DEFAULT_RETENTION_DAYS,
+            retention_days: int | None = None,
             claim_timeout: timedelta = CLAIM_TIMEOUT) -> list[Outcome]:
     """Post every due digest (or just `team`'s); `force` ignores the hour (the CLI's "now").
 
-    Purges old rows first (not in a dry run). Database failures raise MemoryUnavailable;
-    a Slack failure for one team is reported in its Outcome and does not stop the others.
+    Purges old rows first (not in a dry run), keeping `retention_days` (default: the
+    APIERROR_RETENTION_DAYS setting, 90). Database failures raise MemoryUnavailable; a Slack
+    failure for one team is reported in its Outcome and does not stop the others.
     """
     when = utc(now)
     if not dry_run:
-        purge(memory, when, retention_days)
+        purge(memory, when, retention_days or _configured_retention())
     teams = memory.digest_teams(team)
     with memory.session() as session:
         runs = repo.recent_digest_runs(session, (when - timedelta(days=2)).date())
@@ -396,42 +404,6 @@ def run_due(memory: Memory, client: Any, now: datetime | None = None, team: str 
             continue
         outcomes.append(post_digest(memory, client, settings, when, claim_timeout))
     return outcomes
-
-
-# -- scheduler for `apierror serve` ------------------------------------------------------------
-
-class Scheduler:
-    """Runs `run_due` every minute on a daemon thread until `stop()`; errors are logged, not fatal."""
-
-    def __init__(self, memory: Memory, client: Any, *, interval: float = SCHEDULER_INTERVAL_SECONDS,
-                 retention_days: int = DEFAULT_RETENTION_DAYS) -> None:
-        self.memory = memory
-        self.client = client
-        self.interval = interval
-        self.retention_days = retention_days
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="digest-scheduler", daemon=True)
-
-    def start(self) -> Scheduler:
-        self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)
-
-    def _loop(self) -> None:
-        import logging
-
-        log = logging.getLogger("apierror.digest")
-        while not self._stop.is_set():
-            try:
-                for outcome in run_due(self.memory, self.client, retention_days=self.retention_days):
-                    if outcome.result == "failed":
-                        log.warning("digest for %s failed: %s", outcome.team_id, outcome.error)
-            except Exception as exc:  # the database may be down; try again next tick
-                log.warning("digest run failed: %s: %s", type(exc).__name__, exc)
-            self._stop.wait(self.interval)
 
 
 # -- `apierror digest` ------------------------------------------------------------------------

@@ -42,6 +42,12 @@ def _is_uuid(segment: str) -> bool:
     return True
 
 
+def _is_scheme(text: str) -> bool:
+    """RFC 3986 scheme: a letter, then letters, digits, "+", "-" or "."."""
+    return text[:1].isascii() and text[:1].isalpha() and all(
+        char.isascii() and (char.isalnum() or char in "+-.") for char in text)
+
+
 def _is_date(segment: str) -> bool:
     """YYYY-MM-DD, the usual shape of a day in a REST path."""
     return (len(segment) == 10 and segment[4] == "-" and segment[7] == "-"
@@ -93,7 +99,7 @@ def path_template(path: str | None) -> str | None:
         return None
     # A full URL: keep what follows the authority.
     scheme_end = text.find("://")
-    if 0 < scheme_end < 16:
+    if 0 < scheme_end < 16 and _is_scheme(text[:scheme_end]):
         slash = text.find("/", scheme_end + 3)
         text = text[slash:] if slash >= 0 else "/"
     for stop in ("?", "#"):

@@ -12,12 +12,14 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 
 from bot.store.engine import make_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Any fixed 64-bit number; only apierror's migrations take this advisory lock.
+MIGRATION_LOCK = 0x61706965_72726F72
 
 
 def alembic_config() -> Config:
@@ -32,6 +34,10 @@ def _run(url: str | URL | Engine, action: str, revision: str) -> None:
         # begin(): Alembic's own transaction nests inside, and DDL commits once at the end
         # (PostgreSQL runs the whole upgrade atomically; SQLite as far as it can).
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Replicas starting together all run `upgrade`; one at a time, the rest find
+                # the schema at head. The lock ends with the transaction.
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             config = alembic_config()
             config.attributes["connection"] = connection
             getattr(command, action)(config, revision)

@@ -218,7 +218,9 @@ def test_dry_run_claims_and_posts_nothing(memory: Memory, fake: FakeSlack) -> No
         assert repo.digest_run(session, "T1", NOW.date()) is None
 
 
-def test_retention_purges_old_occurrences_and_expired_events(memory: Memory, fake: FakeSlack) -> None:
+def test_retention_purges_old_occurrences_and_expired_events(memory: Memory, fake: FakeSlack,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("APIERROR_RETENTION_DAYS", raising=False)
     seen(memory, "T1", 500, 24 * 91, 24 * 89)
     seen(memory, "T2", 500, 24 * 120)
     memory.claim_event("T1", "EvOld", NOW - timedelta(days=2))
@@ -229,7 +231,8 @@ def test_retention_purges_old_occurrences_and_expired_events(memory: Memory, fak
         events = session.scalars(select(models.ProcessedEvent.event_id)).all()
     assert left == [NOW - timedelta(days=89)]
     assert events == ["EvNew"]
-    dg.run_due(memory, client_for(fake), NOW, retention_days=30)
+    monkeypatch.setenv("APIERROR_RETENTION_DAYS", "30")  # the configured retention applies
+    dg.run_due(memory, client_for(fake), NOW)
     with memory.session() as session:
         assert session.scalars(select(models.Occurrence)).all() == []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -37,6 +38,26 @@ def test_upgrade_from_empty_then_downgrade_then_upgrade_again(empty_db_url: str)
     assert not (TABLES & _tables(empty_db_url))
     upgrade(empty_db_url)
     assert _tables(empty_db_url) >= TABLES
+
+
+@pytest.mark.postgres
+def test_replicas_upgrading_at_once_all_succeed(pg_server: object) -> None:
+    url = pg_server.create()  # type: ignore[attr-defined]
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            upgrade(url)
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert current(url) == head()
 
 
 def test_models_and_migrations_agree(db_url: str) -> None:
