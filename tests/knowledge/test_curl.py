@@ -484,6 +484,17 @@ def test_hostile_input_is_fast_and_safe(paste: str) -> None:
     assert time.perf_counter() - began < 2.0
 
 
+def test_typical_browser_copy_parses_fast() -> None:
+    # The target is well under 100 us on a normal machine; the bound here leaves room for a
+    # loaded CI runner while still catching a quadratic or backtracking regression.
+    for paste in (CHROME_BASH, CHROME_CMD, FIREFOX_BASH):
+        parse_curl(paste)
+        began = time.perf_counter()
+        for _ in range(200):
+            parse_curl(paste)
+        assert (time.perf_counter() - began) / 200 < 0.001
+
+
 def test_binary_megabyte() -> None:
     blob = bytes(range(256)).decode("latin-1") * 4096  # 1 MB of every byte value
     began = time.perf_counter()

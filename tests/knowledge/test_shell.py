@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from knowledge.recognize.shell import (
     CMD,
@@ -194,3 +196,14 @@ def test_hostile_runs_are_linear(flavour: str, char: str) -> None:
     began = time.perf_counter()
     split_command(text, flavour=flavour)
     assert time.perf_counter() - began < 0.5
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab -'\"\\$^`\n\t#|&;<>(){}@=%\x00\u00a0")), max_size=60),
+    st.sampled_from([POSIX, CMD, POWERSHELL, None]),
+)
+def test_split_never_raises(text: str, flavour: str | None) -> None:
+    split = split_command(text, flavour=flavour)
+    assert 0 <= split.end <= len(text)
+    assert all(isinstance(word, str) for word in split.words)
