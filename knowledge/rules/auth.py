@@ -118,6 +118,13 @@ def insufficient_scope(ctx: Context) -> Iterator[Finding]:
         if item.facts.get("error") == "insufficient_scope":
             scope = item.facts.get("scope")
             yield finding("authz.insufficient_scope", 0.95, item, **({"scope": scope} if scope else {}))
+    # The endpoint names the scopes it accepts and the token has none of them. On a 404 this is
+    # a second opinion: GitHub hides what a token without `repo` cannot see.
+    for item in ctx.evidence.of("scopes_needed"):
+        if item.facts.get("lacking"):
+            confidence = 0.6 if ctx.paste.status == 404 else 0.92 if status_is(ctx, 403, 401, 200) else 0.7
+            yield finding("authz.insufficient_scope", confidence, item, scope=item.facts.get("scope") or "")
+            return
 
 
 @rule("authz.permission_denied")

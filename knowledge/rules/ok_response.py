@@ -14,7 +14,11 @@ def graphql_errors(ctx: Context) -> Iterator[Finding]:
     item = ctx.evidence.first("graphql_errors")
     if item is not None:
         ok = ctx.paste.status in (200, None)
-        yield finding("graphql.errors_in_ok_response", 0.9 if ok else 0.5, item,
+        # A code the vendor documents ("INSUFFICIENT_SCOPES") names the real cause; the
+        # `errors` array is then the shape around it, still worth showing second.
+        specific = any(v.facts.get("cause") != "graphql.errors_in_ok_response" for v in ctx.evidence.of("vendor_error"))
+        confidence = (0.78 if specific else 0.9) if ok else 0.5
+        yield finding("graphql.errors_in_ok_response", confidence, item,
                       message=(item.facts.get("messages") or [""])[0])
 
 

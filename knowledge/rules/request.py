@@ -58,8 +58,16 @@ def content_type(ctx: Context) -> Iterator[Finding]:
         yield finding("request.wrong_content_type", 0.88 if status_is(ctx, 400, 415, 422) else 0.55, item)
 
 
+# Codes that arrive with a `param` but say nothing about the field's value (Stripe's
+# `resource_missing` names the id that was not found, not a missing field).
+_NOT_FIELD_RULES = frozenset({"resource_missing", "idempotency_error", "idempotency_key_in_use",
+                              "lock_timeout", "rate_limit", "card_declined", "livemode_mismatch"})
+
+
 def _classify(entry: dict[str, str], ctx: Context) -> str | None:
     rule_name = entry.get("rule", "").lower()
+    if rule_name in _NOT_FIELD_RULES:
+        return None
     for word, cause in _RULE_WORDS:
         if word in rule_name:
             return cause
@@ -124,3 +132,7 @@ def conflict(ctx: Context) -> Iterator[Finding]:
     key = _sent(ctx, "Idempotency-Key")
     if ctx.paste.status in (409, 400, 422) and key:
         yield finding("request.conflict", 0.7, ctx.evidence.first("request_headers"), header="Idempotency-Key")
+    # On a 409 the server's own sentence is the state that conflicts ("Git Repository is empty").
+    message = ctx.evidence.first("error_message")
+    if ctx.paste.status == 409 and message is not None and message.facts.get("message"):
+        yield finding("request.conflict", 0.7, message)

@@ -11,5 +11,8 @@ from knowledge.rules import finding, rule
 
 @rule("*vendors")
 def vendor_error_codes(ctx: Context) -> Iterator[Finding]:
+    # The server's own sentence goes first: it is what the user recognises; the code's note
+    # says what it means.
+    said = ctx.evidence.first("error_message")
     for item in ctx.evidence.of("vendor_error"):
-        yield finding(item.facts["cause"], item.facts["confidence"], item, error_code=item.facts["code"])
+        yield finding(item.facts["cause"], item.facts["confidence"], said, item, error_code=item.facts["code"])

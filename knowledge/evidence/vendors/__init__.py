@@ -1,12 +1,45 @@
-"""Vendor-specific evidence extractors, one module per vendor; list each in `MODULES`."""
+"""Vendor-specific evidence extractors, one module per vendor; list each in `MODULES`.
+
+Shared helpers for them live here: `json_bodies` parses each body once, bounded, and never
+raises, so a vendor module reads dicts instead of scanning text.
+"""
 
 from __future__ import annotations
 
 import importlib
+import json
+from typing import Any
 
-MODULES: tuple[str, ...] = ()
+from knowledge.model import Paste
+
+MODULES: tuple[str, ...] = ("scopes", "slack")
+
+# Bodies past this size are not parsed again here: error bodies are small.
+MAX_JSON_BODY = 64 * 1024
 
 
 def load() -> None:
     for name in MODULES:
         importlib.import_module(f"{__name__}.{name}")
+
+
+def json_bodies(paste: Paste, limit: int = 3) -> list[dict[str, Any]]:
+    """The JSON objects among the paste's bodies (final response first), at most `limit`."""
+    found: list[dict[str, Any]] = []
+    for body in paste.all_bodies()[:limit]:
+        stripped = body.strip()
+        if not stripped.startswith("{") or len(stripped) > MAX_JSON_BODY:
+            continue
+        try:
+            data = json.loads(stripped)
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(data, dict):
+            found.append(data)
+    return found
+
+
+def split_scopes(value: str) -> list[str]:
+    """Scopes as servers list them: comma- or space-separated, Python-list style tolerated."""
+    cleaned = value[:2000].replace("[", " ").replace("]", " ").replace("'", " ").replace('"', " ")
+    return [item for item in cleaned.replace(",", " ").split() if item][:50]

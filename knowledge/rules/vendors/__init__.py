@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = ("github",)
 
 
 def load() -> None:
