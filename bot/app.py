@@ -16,8 +16,9 @@ from slack_bolt import App
 from bot.handlers import register_all
 from bot.services import Services
 
-# Listeners wait on the engine, the database and the Web API; threads are cheap for that.
-LISTENER_WORKERS = 32
+# Listeners wait on the database and the Web API. More threads than this only fight over the
+# GIL and SQLite's lock, and the thread that acks new requests then waits its turn.
+LISTENER_WORKERS = 16
 
 
 def create_app(services: Services, *, verify_token: bool = True,

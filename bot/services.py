@@ -87,6 +87,8 @@ class Services:
                  diagnose: Callable[[str], Diagnosis] | None = None) -> None:
         self.settings = settings
         self.client = client
+        if memory is not None and settings.database_url.startswith("sqlite"):
+            memory = serialized(memory)
         self.memory = memory
         self.pacer = pacer or Pacer()
         self.deduper = deduper or Deduper(memory)
@@ -97,6 +99,8 @@ class Services:
 
             diagnose = engine
         self._diagnose = diagnose
+        # The engine loads its knowledge on first use; pay that at start, not on a user's event.
+        self._diagnose("429")
         self._shares: OrderedDict[str, tuple[Diagnosis, Recurrence | None]] = OrderedDict()
         self._shares_lock = threading.Lock()
 
@@ -403,6 +407,33 @@ class Services:
             call()
         except Exception as exc:
             log.info("Slack call failed: %s", type(exc).__name__)
+
+
+class _Serialized:
+    """Team memory with one call at a time in this process.
+
+    SQLite allows one writer; with many listener threads its busy handler sleeps and retries,
+    which turned a 3 ms write into seconds under load. Queueing on a lock here is fair and fast.
+    """
+
+    def __init__(self, memory: Memory) -> None:
+        self._memory = memory
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._memory, name)
+        if not callable(attribute):
+            return attribute
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return attribute(*args, **kwargs)
+
+        return call
+
+
+def serialized(memory: Memory) -> Memory:
+    return _Serialized(memory)  # type: ignore[return-value]
 
 
 def follow_up(new_text: str, earlier: str) -> str:
