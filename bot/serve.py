@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+# Liveness only (the process serves HTTP): a database outage must not make Kubernetes restart
+# pods that can still answer without team memory. /healthz (app and database) is for readiness.
+LIVE_PATH = "/livez"
 # Slack's payloads are a few KB; anything far larger is not Slack.
 MAX_REQUEST_BYTES = 1024 * 1024
 DIGEST_EVERY_SECONDS = 60
@@ -104,6 +107,9 @@ def make_wsgi(runtime: Runtime, events: bool = True) -> WSGIApp:
             start_response("200 OK" if healthy else "503 Service Unavailable",
                            [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
+        if path == LIVE_PATH and method in ("GET", "HEAD"):
+            start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
+            return [b"ok"]
         if path == EVENTS_PATH and bolt is not None and method == "POST":
             try:
                 length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -202,7 +208,13 @@ def run(host: str, port: int) -> int:
         socket_handler = SocketModeHandler(runtime.app, settings.app_token,
                                            web_client=make_client(token=settings.app_token,
                                                                   settings=settings))
-        socket_handler.connect()
+        try:
+            socket_handler.connect()
+        except Exception as exc:
+            sys.stderr.write(f"apierror: Socket Mode could not connect: {type(exc).__name__}: {exc}\n")
+            http.close()
+            runtime.close()
+            return 1
         log.info("Socket Mode connected; /healthz on %s:%d", host, http.port)
     else:
         log.info("listening on http://%s:%d%s", host, http.port, EVENTS_PATH)
