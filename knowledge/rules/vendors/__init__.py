@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES: tuple[str, ...] = ("github",)
+MODULES: tuple[str, ...] = ("github", "aws")
 
 
 def load() -> None:
