@@ -131,8 +131,10 @@ class Services:
     def answer(self, team_id: str, channel_id: str | None, user_id: str | None, text: str,
                share: bool = False) -> Answer | None:
         """Diagnose and store; None when there is nothing to diagnose."""
+        if not text.strip():
+            return None
         diagnosis = self.diagnose(text)
-        if not text.strip() or not has_content(diagnosis):
+        if not has_content(diagnosis):
             return None
         recurrence = self.remember(lambda m: m.record(team_id, channel_id, user_id, diagnosis))
         share_key = self._keep_for_share(diagnosis, recurrence) if share else None
@@ -170,7 +172,7 @@ class Services:
             thread = self._thread(channel_id, thread_ts, current_ts, bot_user_id, bot_id)
         if thread is not None and thread.earlier_paste and (thread.bot_answered or not paste):
             paste = follow_up(paste, thread.earlier_paste)
-        answer = self.answer(team_id, channel_id, user_id, paste) if paste.strip() else None
+        answer = self.answer(team_id, channel_id, user_id, paste)
         if answer is None:
             return self.post(team_id, channel_id, render_help(), thread_ts)
         return self.post(team_id, channel_id, answer.message, thread_ts, answer.occurrence_id)
