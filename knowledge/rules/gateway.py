@@ -45,3 +45,23 @@ def proxy_answered(ctx: Context) -> Iterator[Finding]:
     if layer_evidence:
         layer = layer_evidence[0].facts.get("layer")
         yield finding(cause, confidence, *layer_evidence[:2], layer=layer)
+
+
+# Pages these layers write themselves: a 503 in their markup means no backend answered, not
+# that the application chose to say 503.
+_BACKEND_LAYERS = frozenset({
+    "nginx", "ingress-nginx", "heroku", "awselb", "envoy", "istio", "varnish", "traefik", "kong",
+    "google", "azure", "fastly", "cloudfront",
+})
+
+
+@rule("gateway.upstream_down")
+def proxy_page_503(ctx: Context) -> Iterator[Finding]:
+    if ctx.paste.status != 503:
+        return
+    for item in ctx.evidence.of("html_page"):
+        layer = item.facts.get("layer")
+        if layer in _BACKEND_LAYERS:
+            confidence = 0.8 if layer in ("heroku", "awselb", "ingress-nginx") else 0.7
+            yield finding("gateway.upstream_down", confidence, item, ctx.evidence.first("server"), layer=layer)
+            return

@@ -19,3 +19,22 @@ def stack_trace(ctx: Context) -> Iterator[Finding]:
     if ctx.paste.responses:
         # The trace reached a client: that is a second problem, whatever caused the first.
         yield finding("server.leaked_stack_trace", 0.7, trace)
+
+
+# Web servers whose stock 500 page means the script or app behind them failed (or their own
+# configuration did): the page names the layer, the application's log names the error.
+_STOCK_500_LAYERS = frozenset({"apache", "iis", "nginx"})
+
+
+@rule("server.unhandled_exception")
+def stock_error_page(ctx: Context) -> Iterator[Finding]:
+    if ctx.paste.status != 500 or ctx.evidence.has("stack_trace"):
+        return
+    for item in ctx.evidence.of("html_page"):
+        if item.facts.get("layer") in _STOCK_500_LAYERS:
+            yield finding("server.unhandled_exception", 0.7, item, layer=item.facts.get("layer"))
+            # Apache's stock page says "internal error or misconfiguration": both are live.
+            response = ctx.paste.response
+            if response is not None and "misconfiguration" in response.body[:4096]:
+                yield finding("server.misconfigured", 0.55, item, layer=item.facts.get("layer"))
+            return

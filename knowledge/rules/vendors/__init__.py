@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES: tuple[str, ...] = ("github", "aws")
+MODULES: tuple[str, ...] = ("github", "aws", "layers")
 
 
 def load() -> None:
