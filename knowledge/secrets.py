@@ -706,7 +706,7 @@ def _scan_pairs(view: _View, shape_hits: list[_Hit]) -> Iterator[_Hit]:
 # --------------------------------------------------------------------------------------------
 
 _AUTH_AFTER_RE = re.compile(
-    r"(?:\\?[\"'])?[ \t]{0,8}[:=][ \t]{0,8}(?:\\?[\"'])?(?P<v>[^\r\n\"'`\\]{1,4096})"
+    r"(?:\\?[\"'][ \t]{0,8}[:=,]|[ \t]{0,8}[:=])[ \t]{0,8}(?:\\?[\"'])?(?P<v>[^\r\n\"'`\\]{1,4096})"
 )
 _BEARER_AFTER_RE = re.compile(r":?[ \t]{1,4}(?P<v>[A-Za-z0-9\-._~+/=|:]{8,4096})")
 _CURL_ARG_RE = re.compile(
@@ -835,8 +835,16 @@ def _basic_hits(token: str, start: int) -> Iterator[_Hit]:
         )
 
 
-def _scan_authorization(view: _View) -> Iterator[_Hit]:
-    """Authorization / Proxy-Authorization values: Bearer, Token, Basic, bare tokens, `Bearer:`."""
+def _scan_authorization(view: _View, shift: int = 0) -> Iterator[_Hit]:
+    """Authorization / Proxy-Authorization values: Bearer, Token, Basic, bare tokens, `Bearer:`.
+
+    `shift` moves reported spans when `view` is a piece cut out of the paste.
+    """
+    for hit in _authorization_hits(view):
+        yield _Hit(hit.secret, hit.start + shift, hit.end + shift, hit.priority) if shift else hit
+
+
+def _authorization_hits(view: _View) -> Iterator[_Hit]:
     text = view.text
     consumed = 0  # a header value is read once, not again for each keyword inside it
     for index in _occurrences(view.low, b"authorization"):
@@ -912,10 +920,44 @@ def _option_args(view: _View, options: tuple[bytes, ...], attached: bool) -> Ite
 
 
 def _scan_curl_user(view: _View) -> Iterator[_Hit]:
+    """curl `-u user:password` (and --proxy-user), `--oauth2-bearer`, `--pass` (key passphrase)."""
     for value, start in _option_args(view, (b"-u", b"--user", b"--proxy-user"), True):
         user, colon, password = value.partition(":")
         if colon:
             yield from _userinfo_hits(user, password, start, "curl -u")
+    for value, start in _option_args(view, (b"--oauth2-bearer",), False):
+        hit = _token_hit(value, start, "Bearer token in curl --oauth2-bearer")
+        if hit:
+            yield hit
+    for value, start in _option_args(view, (b"--pass",), False):
+        if len(value) >= MIN_FORM_LEN and not _is_placeholder(value):
+            yield _Hit(Secret("password", "Key passphrase in curl --pass", value, MASK),
+                       start, start + len(value), PRIORITY_STRUCTURE)
+
+
+# Postman collections and HAR files keep headers as {"key"/"name": "X-Api-Key", "value": "..."}.
+_NAMED_VALUE_RE = re.compile(
+    r"\"(?:key|name)\"[ \t]{0,8}:[ \t]{0,8}\"(?P<name>[A-Za-z0-9_.\-]{1,64})\"[ \t]{0,8},[ \t\r\n]{0,40}"
+    r"\"value\"[ \t]{0,8}:[ \t]{0,8}\"(?P<v>(?:[^\"\\\r\n]|\\.){1,4096})\""
+)
+
+
+def _scan_name_value_pairs(view: _View) -> Iterator[_Hit]:
+    """`{"key": "X-Api-Key", "value": "..."}` (Postman) and `{"name": ..., "value": ...}` (HAR)."""
+    text = view.text
+    for index in _occurrences(view.low, b'"value"'):
+        back = max(0, index - 200)
+        opener = max(text.rfind('"key"', back, index), text.rfind('"name"', back, index))
+        match = _NAMED_VALUE_RE.match(text, opener) if opener >= 0 else None
+        if match is None:
+            continue
+        strength, kind, label = _name_class(match.group("name"))
+        if match.group("name").lower() == "authorization":
+            yield from _scan_authorization(_View.of(f"Authorization: {match.group('v')}"), match.start("v") - 15)
+            continue
+        value = match.group("v")
+        if strength and _accept_named(value, strength, kind):
+            yield _Hit(Secret(kind, label, value, MASK), match.start("v"), match.end("v"), PRIORITY_NAMED)
 
 
 def _scan_url_credentials(view: _View) -> Iterator[_Hit]:
@@ -987,9 +1029,10 @@ def _scan_cookies(view: _View) -> Iterator[_Hit]:
 # The quoted alternatives use disjoint classes, so no input makes this backtrack. Unquoted values
 # stop at `=` and `:` (padding `=` at the end allowed), so `a=b=c...` cannot make values overlap.
 _KV_AFTER_RE = re.compile(
-    r"""(?:\\?["'])?
-    [ \t]{0,8}
-    (?::=|=>|[:=])
+    r"""(?:
+        \\?["']\]?[ \t]{0,8}(?:,|:=|=>|==|[:=])   # "name": / "name", (code) / ["name"] =
+      | [ \t]{0,8}(?::=|=>|==|[:=])              # name: / name= / name==value (HTTPie)
+    )
     [ \t]{0,8}
     (?:
         \\"(?P<v1>[^"\\\r\n]{1,4096})\\"
@@ -1156,7 +1199,7 @@ def _all_hits(view: _View) -> Iterator[_Hit]:
         yield from _scan_authorization(view)
     if b"bearer" in low:
         yield from _scan_bearer(view)
-    if b"-u" in low:  # also finds --user and --proxy-user
+    if b"-u" in low or b"--oauth2-bearer" in low or b"--pass" in low:  # -u finds --user too
         yield from _scan_curl_user(view)
     if b"@" in low and b"://" in low:
         yield from _scan_url_credentials(view)
@@ -1165,6 +1208,8 @@ def _all_hits(view: _View) -> Iterator[_Hit]:
     if any(keyword in low for keyword in _KV_KEYWORDS):
         yield from _scan_named(view)
         yield from _scan_prose(view)
+    if b'"value"' in low:
+        yield from _scan_name_value_pairs(view)
 
 
 _FILLER_RE = re.compile(r"(?:\\[nrt\"]|[\s\"'=:,;])+")

@@ -335,6 +335,30 @@ def test_json_and_form_body_fields(field: str) -> None:
         assert secrets and VALUE not in out, text
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (f"http GET api.example.com/items api_key=={VALUE}", "generic_api_key"),  # HTTPie
+        (f'xhr.setRequestHeader("X-Api-Key", "{VALUE}")', "generic_api_key"),
+        (f'headers["X-Api-Key"] = "{VALUE}"', "generic_api_key"),
+        (f'req.Header.Set("Authorization", "{VALUE}")', "bearer_token"),
+        (f"curl --oauth2-bearer {VALUE} https://x.example", "bearer_token"),
+        ("curl --cert client.pem --pass s3cr3tPhrase https://x.example", "password"),
+        (f'"header": [{{"key": "X-Api-Key", "value": "{VALUE}", "type": "text"}}]', "generic_api_key"),
+        (f'{{"name": "authorization", "value": "Bearer {VALUE}"}}', "bearer_token"),
+        (f'{{"name": "x-auth-token",\n  "value": "{VALUE}"}}', "generic_api_key"),
+    ],
+)
+def test_credentials_in_code_httpie_postman_and_har(text: str, kind: str) -> None:
+    secrets, out = _masked(text)
+    assert kind in {s.kind for s in secrets}
+    assert all(s.value not in out for s in secrets)
+
+
+def test_postman_header_without_credentials_is_ignored() -> None:
+    assert find_secrets('[{"key": "Content-Type", "value": "application/json"}]') == []
+
+
 def test_short_human_passwords_in_password_fields() -> None:
     secrets, out = _masked('{"username": "alice", "password": "hunter22"}')
     assert [s.kind for s in secrets] == ["password"]
