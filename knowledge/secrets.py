@@ -9,9 +9,11 @@
 3. names: `name: value` / `name=value` pairs whose name says credential (headers, query
    strings, form and JSON bodies, env files), and keywords followed by a high-entropy value.
 
-Every detector is guarded by a cheap lower-case substring prefilter, and every regex is linear:
-character classes never overlap inside a repetition, every repetition is bounded, and scanning
-loops are capped. `Masker` replaces each found value and its derived forms (URL-encoded,
+No regex scans the whole paste (that costs ~20 ns a character; `bytes.find` ~1 ns): vendor
+shapes are tried only where a run of 15+ token characters starts with a known prefix, and the
+other detectors `find` their keyword in a lower-cased ASCII copy, then match in place. Every
+regex is anchored and bounded, character classes never overlap inside a repetition, and loops
+are capped, so hostile pastes stay linear. `Masker` replaces each found value and its derived forms (URL-encoded,
 JSON-escaped, base64 `user:password`, ...) in every string the engine outputs, then runs the vendor
 shapes again as a safety net. Placeholders (`$TOKEN`, `<your-key>`, `sk_test_xxx`) and ids (UUIDs,
 request ids, publishable keys) are not secrets.
@@ -1317,6 +1319,7 @@ class Masker:
         ]
 
     def mask(self, text: str) -> str:
+        """`text` with every secret form replaced by its masked form, then the safety net."""
         if not self._forms or not text or not isinstance(text, str):
             return text
         masked = _replace_spans(text, self._spans(text))
