@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from knowledge.evidence import Context
-from knowledge.model import Finding
+from knowledge.model import Evidence, Finding
 from knowledge.rules import finding, rule, status_is
+from knowledge.text import clip
 
 _AUTH_STATUSES = (401, 403, 419, 440, 498)
 
@@ -155,6 +156,18 @@ def cors_blocked(ctx: Context) -> Iterator[Finding]:
 
 @rule("authz.csrf_failed")
 def csrf_failed(ctx: Context) -> Iterator[Finding]:
+    # Django, Rails and Laravel say so in the page body, below a generic "403 Forbidden" title.
+    response = ctx.paste.response
+    if response is not None and ctx.paste.status in (403, 419, 422):
+        head = response.body[:8192]
+        at = head.lower().find("csrf")
+        if at >= 0:
+            # The sentence around it, between the tags that enclose it.
+            start = max(head.rfind(">", max(0, at - 200), at) + 1, at - 200, 0)
+            end = head.find("<", at, at + 200)
+            quote = clip(head[start : end if end > 0 else at + 80], 80)
+            said = Evidence("csrf_page", f"The {ctx.paste.status} page says “{quote}”", {"message": quote})
+            yield finding("authz.csrf_failed", 0.92, said)
     request = ctx.paste.request
     if ctx.paste.status in (403, 419) and request is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
         names = {name.lower() for name, _ in request.headers}

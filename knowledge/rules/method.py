@@ -9,8 +9,17 @@ from knowledge.model import Finding
 from knowledge.rules import finding, rule
 
 
+def _changed_by_redirect(ctx: Context) -> bool:
+    """curl -L followed a 301/302/303 and re-sent a write as GET: the 405 is the redirect's doing."""
+    request = ctx.paste.request
+    return (request is not None and request.follow_redirects and request.method not in ("GET", "HEAD")
+            and any(r.status in (301, 302, 303) for r in ctx.paste.responses[:-1]))
+
+
 @rule("method.not_allowed")
 def not_allowed(ctx: Context) -> Iterator[Finding]:
+    if _changed_by_redirect(ctx):
+        return
     used = ctx.evidence.first("method_used")
     allow = ctx.evidence.first("allow")
     method = used.facts["method"] if used else None

@@ -32,3 +32,17 @@ def ok_false(ctx: Context) -> Iterator[Finding]:
         confidence = (0.75 if specific else 0.9) if ok else 0.45
         yield finding("api.error_in_ok_response", confidence, item,
                       error_code=item.facts.get("error") or "")
+
+
+@rule("api.html_instead_of_json")
+def html_instead_of_json(ctx: Context) -> Iterator[Finding]:
+    """A success status whose body is an HTML page, where the caller expected JSON: an SPA's
+    index.html served for an unknown /api path, a login page, a proxy's page."""
+    page = ctx.evidence.first("html_page")
+    if page is None or ctx.paste.status not in (200, None) or page.facts.get("layer"):
+        return
+    request = ctx.paste.request
+    wants_json = request is not None and "json" in (request.header("Accept") or "").lower()
+    said = [m for m in ctx.evidence.of("message_match") if m.facts.get("cause") == "api.html_instead_of_json"]
+    if wants_json or said:
+        yield finding("api.html_instead_of_json", 0.88, page, *said[:1])

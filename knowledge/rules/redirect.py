@@ -45,8 +45,10 @@ def method_changed(ctx: Context) -> Iterator[Finding]:
         hop = hops[0]
         location = hop.header("Location") or "another URL"
         final = responses[-1].status
+        # The final refusal (405, 400, 411...) is what the lost method or body caused.
+        confidence = 0.96 if final in (405, 400, 404, 411, 415, 422) else 0.88
         yield finding(
-            "redirect.method_changed", 0.88, ctx.evidence.first("method_used"),
+            "redirect.method_changed", confidence, ctx.evidence.first("method_used"),
             location=location,
             message=f"{hop.status} to {location}, then {final}: curl -L re-sent the {request.method} as a GET",
         )

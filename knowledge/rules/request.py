@@ -31,10 +31,15 @@ _RULE_WORDS = (
 
 @rule("request.malformed_json", "request.invisible_characters")
 def json_body(ctx: Context) -> Iterator[Finding]:
+    # An XML or form body labelled JSON is a labelling problem first: the JSON check fails
+    # because the body was never meant to be JSON.
+    mislabelled = ctx.evidence.has("content_type_mismatch")
     for item in ctx.evidence.of("body_json_fault"):
         invisible = item.facts.get("kind") in _INVISIBLE_FAULTS
         cause = "request.invisible_characters" if invisible else "request.malformed_json"
         confidence = 0.96 if status_is(ctx, *_BODY_STATUSES) else 0.7
+        if mislabelled and not invisible:
+            confidence -= 0.25
         yield finding(cause, confidence, item, fault=item.facts.get("fault"),
                       line=item.facts.get("line"), column=item.facts.get("column"))
         if invisible:

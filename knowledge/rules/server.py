@@ -38,3 +38,11 @@ def stock_error_page(ctx: Context) -> Iterator[Finding]:
             if response is not None and "misconfiguration" in response.body[:4096]:
                 yield finding("server.misconfigured", 0.55, item, layer=item.facts.get("layer"))
             return
+
+
+@rule("service.dependency_down")
+def health_check_down(ctx: Context) -> Iterator[Finding]:
+    item = ctx.evidence.first("health_down")
+    if item is not None:
+        yield finding("service.dependency_down", 0.9 if ctx.paste.status in (503, 500, None) else 0.7, item,
+                      field=item.facts.get("field"))

@@ -12,7 +12,7 @@ from typing import Any
 
 from knowledge.model import Paste
 
-MODULES: tuple[str, ...] = ("scopes", "slack", "sdk_errors", "aws", "cloudflare", "heroku")
+MODULES: tuple[str, ...] = ("scopes", "slack", "sdk_errors", "aws", "cloudflare", "heroku", "frameworks")
 
 # Bodies past this size are not parsed again here: error bodies are small.
 MAX_JSON_BODY = 64 * 1024
