@@ -51,3 +51,26 @@ def retry_after_on_503(ctx: Context) -> Iterator[Finding]:
         yield finding("service.maintenance", 0.75, retry, retry_after=seconds)
     else:
         yield finding("service.overloaded", 0.7, retry, retry_after=seconds)
+
+
+# Words that put a limit's window in the message: a per-minute "quota" is a rate limit (wait),
+# a daily or monthly one is a quota (waiting minutes will not help).
+_SHORT_WINDOWS = ("per second", "per minute", "per 100 seconds", "per min", "/min", "per hour",
+                  "requests per", "tokens per", "rpm", "tpm")
+_LONG_WINDOWS = ("daily", "per day", "per month", "monthly", "this month", "today", "billing", "credit")
+_LIMIT_WORDS = ("quota", "limit", "exceeded", "exhausted")
+
+
+@rule("ratelimit.exceeded", "ratelimit.quota_exhausted")
+def limit_window(ctx: Context) -> Iterator[Finding]:
+    for item in ctx.evidence.of("error_message"):
+        for message in (item.facts.get("messages") or [])[:5]:
+            lowered = str(message).lower()[:500]
+            if not any(word in lowered for word in _LIMIT_WORDS):
+                continue
+            if any(word in lowered for word in _LONG_WINDOWS):
+                yield finding(_QUOTA_CAUSE, 0.9, item)
+                return
+            if any(word in lowered for word in _SHORT_WINDOWS):
+                yield finding("ratelimit.exceeded", 0.9, item)
+                return
