@@ -98,7 +98,6 @@ _PLACEHOLDER_FRAGMENTS = (
     "...",
     "…",
     "•",
-    "xxxx",
     "redacted",
     "your_",
     "your-",
@@ -134,7 +133,6 @@ _PLACEHOLDER_STARTS = ("$", "<", "{", "[", "%", "&lt;")
 
 # Vendor key bodies are random, so only unmistakable stand-ins count there.
 _SHAPE_PLACEHOLDER_FRAGMENTS = (
-    "xxxx",
     "redacted",
     "example",
     "placeholder",
@@ -160,6 +158,12 @@ def _repeated(value: str) -> bool:
     return distinct <= 2 or (len(value) >= 8 and distinct <= 3)
 
 
+def _x_filled(low: str) -> bool:
+    """`sk_live_51Hxxxxxxxxxxxxxxxx`: mostly x's. A random key may hold `XXXX` by chance, so a
+    run of x's counts only when x's are a third of the value."""
+    return "xxxx" in low and low.count("x") * 3 >= len(low)
+
+
 def _is_placeholder(value: str) -> bool:
     """A stand-in for a secret: a variable, template, redaction or example word."""
     if not value:
@@ -169,7 +173,7 @@ def _is_placeholder(value: str) -> bool:
         return True
     if value.endswith((">", "}", "]")):
         return True
-    if any(fragment in low for fragment in _PLACEHOLDER_FRAGMENTS):
+    if _x_filled(low) or any(fragment in low for fragment in _PLACEHOLDER_FRAGMENTS):
         return True
     # YOUR_API_KEY, API_KEY, TOKEN: an environment variable's name, not its value.
     if _ENV_NAME_RE.fullmatch(value):
@@ -180,7 +184,11 @@ def _is_placeholder(value: str) -> bool:
 def _is_shape_placeholder(body: str) -> bool:
     """A vendor prefix followed by a stand-in body: `sk_test_xxxxxxxx`, `ghp_EXAMPLE...`."""
     low = body.lower()
-    return _repeated(body) or any(fragment in low for fragment in _SHAPE_PLACEHOLDER_FRAGMENTS)
+    return (
+        _repeated(body)
+        or _x_filled(low)
+        or any(fragment in low for fragment in _SHAPE_PLACEHOLDER_FRAGMENTS)
+    )
 
 
 def _entropy(value: str) -> float:
@@ -258,10 +266,7 @@ _NAME_CHARS = _TOKEN_CHARS + b"."
 # Maps token characters to "a" and everything else to " ", so runs are found with `find`.
 _RUN_TABLE = bytes(ord("a") if c in _TOKEN_CHARS else ord(" ") for c in range(256))
 _NAME_TABLE = bytes(ord("a") if c in _NAME_CHARS else ord(" ") for c in range(256))
-# Upper-case letters and digits -> "A": a run without them (`x-ratelimit-remaining`,
-# `invalid_request_error`) is a name, never a vendor credential.
-_MIXED = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-_MIXED_TABLE = bytes(ord("A") if c in _MIXED else ord("a") for c in range(256))
+
 # Every vendor shape overlaps a run of at least this many token characters.
 _RUN_MIN = 15
 _RUN_NEEDLE = b"a" * _RUN_MIN
@@ -427,8 +432,11 @@ _SHAPES: tuple[_Shape, ...] = (
            r"(?P<keep>GOCSPX-)[0-9A-Za-z_\-]{20,64}", left="token"),
     _shape("anthropic_api_key", "Anthropic API key", ["sk-ant-"],
            r"(?P<keep>sk-ant-)[A-Za-z0-9_\-]{20,255}", left="token"),
-    _shape("openai_api_key", "OpenAI API key", ["sk-"],
-           r"(?P<keep>sk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?)[A-Za-z0-9_\-]{20,255}",
+    _shape("openai_api_key", "OpenAI API key", ["sk-proj-", "sk-svcacct-", "sk-admin-", "sk-None-"],
+           r"(?P<keep>sk-(?:proj|svcacct|admin|None)-)[A-Za-z0-9_\-]{20,255}", left="token"),
+    # Bare `sk-` also starts hyphenated words, so its body must look generated.
+    _shape("openai_api_key", "OpenAI-style secret key", ["sk-"],
+           r"(?P<keep>sk-)(?!ant-|proj-|svcacct-|admin-|None-)[A-Za-z0-9_\-]{20,255}",
            left="token", random_body=True),
     _shape("twilio_api_key", "Twilio API key SID", ["SK"],
            r"(?P<keep>SK)[0-9a-f]{32}(?![A-Za-z0-9])", left="alnum"),
@@ -440,7 +448,7 @@ _SHAPES: tuple[_Shape, ...] = (
            r"(?P<keep>pypi-)AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_\-]{40,1000}",
            left="token"),
     _shape("huggingface_token", "Hugging Face access token", ["hf_"],
-           r"(?P<keep>hf_)[A-Za-z0-9]{30,64}(?![A-Za-z0-9])", random_body=True),
+           r"(?P<keep>hf_)[A-Za-z0-9]{30,64}(?![A-Za-z0-9])"),
     _shape("shopify_token", "Shopify access token", ["shpat_", "shpca_", "shppa_", "shpss_"],
            r"(?P<keep>shp(?:at|ca|pa|ss)_)[a-fA-F0-9]{32}",
            labels={"shpca_": "Shopify custom app access token",
@@ -592,9 +600,8 @@ def _scan_shapes(view: _View) -> Iterator[_Hit]:
                            index, match.end(), PRIORITY_SHAPE)
     far = [(lead, shape) for lead, shape in _FAR_LEADS if lead.encode() in view.low]
     covered = 0  # end of the last shape found: runs inside it are parts of it (JWT segments)
-    mixed = view.raw.translate(_MIXED_TABLE)
     for run_start, run_end in view.token_runs():
-        if run_end <= covered or mixed.find(b"A", run_start, run_end) < 0:
+        if run_end <= covered:
             continue
         positions = [run_start]
         if run_start and text[run_start - 1] == "%" and text[run_start : run_start + 2] in _HEX_PAIRS:

@@ -144,6 +144,13 @@ def test_masked_keeps_only_the_public_prefix(family: str) -> None:
     assert secret[len(masked) - 3 :] not in found[0].masked
 
 
+def test_a_few_x_in_a_random_key_do_not_make_it_a_placeholder() -> None:
+    secrets, out = _masked("Authorization: Bearer sk_live_0000000000123456789AXXXX")
+    assert [s.kind for s in secrets] == ["stripe_secret_key"]
+    assert out == "Authorization: Bearer sk_live_***"
+    assert find_secrets("sk_live_51H8abcXXXXXXXXXXXXXXXXXXXX") == []
+
+
 def test_test_mode_keys_are_secrets_but_not_live() -> None:
     r = random.Random(1)
     live, test = "sk_live_" + rnd(r, 24), "sk_test_" + rnd(r, 24)
