@@ -78,11 +78,12 @@ def gather(ctx: Context) -> EvidenceSet:
     """Run every extractor; sets and returns `ctx.evidence`."""
     _load_extractors()
     found: list[Evidence] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     for phase in (EXTRACTORS, LATE_EXTRACTORS):
         for func in phase:
             for item in func(ctx):
-                key = (item.kind, item.text)
+                # Two patterns may quote the same sentence for different causes: keep both.
+                key = (item.kind, item.text, str(item.facts.get("cause", "")))
                 if key not in seen:
                     seen.add(key)
                     found.append(item)

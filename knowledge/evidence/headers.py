@@ -427,7 +427,7 @@ def header_evidence(ctx: Context) -> Iterable[Evidence]:
         found += _safe(_allow(index))
         found += _safe(_location(index, bases[position]))
         found += _safe(_server(response))
-        found += _safe(_request_ids(index))
+        found += _safe(_request_ids(index, ctx.vendor.request_id_headers if ctx.vendor else ()))
         if final:
             found += _safe(_content_type(index))
         found += _safe(_date(index))
@@ -806,9 +806,10 @@ def _server(response: HttpResponse) -> Iterator[Evidence]:
     yield Evidence("server", text, facts)
 
 
-def _request_ids(index: dict[str, list[Header]]) -> Iterator[Evidence]:
+def _request_ids(index: dict[str, list[Header]], extra: tuple[str, ...] = ()) -> Iterator[Evidence]:
+    """Request ids to quote to support; `extra` adds the detected vendor's own id headers."""
     count = 0
-    for wanted in REQUEST_ID_HEADERS:
+    for wanted in dict.fromkeys((*REQUEST_ID_HEADERS, *extra)):
         for name, value in index.get(wanted, [])[:1]:
             value = value.strip()
             if not value or count >= MAX_PER_KIND:

@@ -14,7 +14,9 @@ import re
 
 from knowledge.model import StatusMention
 
-_CANDIDATE = re.compile(r"(?<![\w.$€£¥#/:+-])([1-5][0-9]{2})(?![0-9])")
+# A colon before the number is allowed only after a status field (`"status":404`), which
+# _judge checks: otherwise it is a port or a time (`host:443`, `10:300`).
+_CANDIDATE = re.compile(r"(?<![\w.$€£¥#/+-])([1-5][0-9]{2})(?![0-9])")
 _CLASS = re.compile(r"(?<![\w.#/-])([1-5])[xX]{2}(?![\w])")
 _WORD = re.compile(r"[A-Za-z]+")
 # Field names that carry a status in JSON bodies, logs and client errors.
@@ -121,7 +123,10 @@ _REASONS = {
     526: "invalid ssl certificate",
 }
 # Also "413 Request Entity Too Large", "422 Unprocessable Entity/Content" etc.
-_REASON_ALIASES = {413: "request entity too large", 414: "request-uri too long", 404: "not_found"}
+_REASON_ALIASES = {
+    413: "request entity too large", 414: "request-uri too long", 404: "not_found",
+    504: "gateway time-out", 422: "unprocessable entity", 409: "conflict",
+}
 
 # A paste with at most this many words is a bare question about a code: "429", "got 502 again?"
 _SHORT_PASTE_WORDS = 6
@@ -146,6 +151,8 @@ def _has_reason_after(text: str, start: int, code: int) -> bool:
 
 
 def _judge(text: str, start: int, end: int, code: int, short: bool) -> bool:
+    if text[start - 1 : start] == ":":
+        return bool(_STATUS_FIELD.search(text[max(0, start - 30) : start]))
     after_char = text[end : end + 1]
     after2 = text[end : end + 2]
     # Glued to a letter ("500k", "200ms") or a decimal/thousands part ("500,000", "404.5").

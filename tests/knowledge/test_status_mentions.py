@@ -26,6 +26,9 @@ def codes(text: str) -> list[int | None]:
         ("first a 401 and after refreshing the token a 403", [401, 403]),
         ("it returns (404) for every id", [404]),
         ("HTTPError: 400 Client Error: Bad Request for url", [400]),
+        ('{"status":404,"error":"Not Found"}', [404]),
+        ('{"statusCode":400,"message":"Bad"}', [400]),
+        ("<title>504 Gateway Time-out</title> from nginx", [504]),
     ],
 )
 def test_statuses_in_prose(text: str, expected: list[int]) -> None:
@@ -46,6 +49,8 @@ def test_statuses_in_prose(text: str, expected: list[int]) -> None:
         "version 2.404.1 is out with the new pagination helpers",
         "the batch has 300 items and each item is about 2 KB",
         "PR #404 fixed the retry loop in the webhook consumer",
+        "it connects to db.internal:443 and then to cache:500 before the call",
+        "the job ran from 10:300 and we did not notice for a while",
     ],
 )
 def test_numbers_that_are_not_statuses(text: str) -> None:
