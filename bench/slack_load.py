@@ -1,7 +1,7 @@
 """Load bench for the Slack app: signed app_mention events from concurrent clients.
 
 Starts the fake Slack Web API (tests/fakeslack.py) and `python -m bot serve` against it with a
-fresh SQLite database (or drives an app you started, with --app-url and --fake-port), sends
+fresh SQLite database (a separate process, as in production), sends
 `--events` events at `--rate` per second spread over `--channels` channels, re-sends
 `--retry-share` of them as Slack retries (same event_id, X-Slack-Retry-Num 1-3) while the first
 reply may still be in flight, and prints:
@@ -12,6 +12,10 @@ reply may still be in flight, and prints:
 
     python bench/slack_load.py                       # 1,000 events at 50/s, 30% retried
     python bench/slack_load.py --events 3000 --rate 100 --check
+
+The SQLite file goes in a fresh directory under TMPDIR. Each event commits three times (claim,
+record, reply ts), so a disk with slow fsync shows up as second-long reply stalls; compare with
+TMPDIR=/dev/shm to tell the app's own latency from the disk's.
 """
 
 from __future__ import annotations
