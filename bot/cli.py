@@ -43,7 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", parser_class=_Parser)
     db_commands.add_parser("upgrade", help="bring the schema up to date")
 
-    commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
+    manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
+    manifest.add_argument("--url", default=None,
+                          help="public base URL of `apierror serve` (the request URL is URL/slack/events)")
+    manifest.add_argument("--socket-mode", action="store_true", help="for Socket Mode (no request URL)")
     return parser
 
 
@@ -105,7 +108,13 @@ def cmd_db(args: argparse.Namespace) -> int:
 def cmd_manifest(args: argparse.Namespace) -> int:
     from bot.manifest import manifest_yaml
 
-    sys.stdout.write(manifest_yaml())
+    options: dict[str, object] = {"socket_mode": args.socket_mode}
+    if args.url:
+        if not args.url.startswith(("https://", "http://")):
+            sys.stderr.write("apierror: --url must be an http(s) URL, e.g. https://apierror.example.com\n")
+            return EXIT_USAGE
+        options["public_url"] = args.url
+    sys.stdout.write(manifest_yaml(**options))  # type: ignore[arg-type]
     return EXIT_OK
 
 

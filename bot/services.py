@@ -73,9 +73,11 @@ class Answer:
 
 
 def has_content(diagnosis: Diagnosis) -> bool:
-    """False when the engine found nothing to work with: the help reply is more useful then."""
-    return bool(diagnosis.status is not None or diagnosis.recognized or diagnosis.causes
-                or diagnosis.secrets_found)
+    """False when the engine found nothing to work with: the help reply is more useful then.
+
+    (The engine always returns at least one cause, `unknown.unrecognized` at worst, so causes
+    say nothing here: what counts is a status, something recognised, or a leaked secret.)"""
+    return bool(diagnosis.status is not None or diagnosis.recognized or diagnosis.secrets_found)
 
 
 class Services:

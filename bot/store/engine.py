@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -42,7 +42,23 @@ def make_engine(url: str | URL, *, statement_timeout_ms: int | None = None, **kw
             given = given if isinstance(given, str) else " ".join(given)
             connect_args["options"] = f"{given} -c statement_timeout={int(statement_timeout_ms)}".strip()
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(parsed, connect_args=connect_args, **kwargs)
+    engine = create_engine(parsed, connect_args=connect_args, **kwargs)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL lets readers work beside the one writer, and synchronous=NORMAL syncs at checkpoints
+    instead of on every commit: the Slack app commits three times per event, and a full fsync
+    each time stalled replies for seconds on a slow disk. A crash can lose the last commits
+    (not corrupt the file), which for dedupe rows and occurrences is an acceptable trade."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

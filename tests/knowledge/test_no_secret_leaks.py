@@ -1,0 +1,85 @@
+"""No credential survives into anything diagnose() returns, wherever it sits in the paste."""
+
+import base64
+import json
+import string
+from urllib.parse import quote
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from knowledge import diagnose
+
+_ALNUM = string.ascii_letters + string.digits
+_UPPER = string.ascii_uppercase + string.digits
+_HEX = "0123456789abcdef"
+
+
+def _body(size: int, alphabet: str = _ALNUM) -> st.SearchStrategy[str]:
+    # Random enough to look live: scanners rightly skip low-variety values as placeholders.
+    return st.text(alphabet=alphabet, min_size=size, max_size=size).filter(
+        lambda s: len(set(s)) >= min(len(alphabet), size) // 2
+    )
+
+
+SECRETS = st.one_of(
+    _body(24).map(lambda b: "sk_live_" + b),
+    _body(24).map(lambda b: "sk_test_" + b),
+    _body(36).map(lambda b: "ghp_" + b),
+    _body(20).map(lambda b: "glpat-" + b),
+    _body(24).map(lambda b: "xoxb-123456789012-123456789012-" + b),
+    _body(16, _UPPER).map(lambda b: "AKIA" + b),
+    _body(35).map(lambda b: "AIza" + b),
+    _body(48).map(lambda b: "sk-proj-" + b),
+    _body(40).map(lambda b: "sk-ant-api03-" + b),
+    _body(34).map(lambda b: "hf_" + b),
+    _body(36).map(lambda b: "npm_" + b),
+    _body(32, _HEX).map(lambda b: "shpat_" + b),
+)
+
+PLACEMENTS = [
+    "curl https://api.example.com/v1/me -H 'Authorization: Bearer {s}'",
+    "curl -H \"X-Api-Key: {s}\" https://api.example.com/v1/me\nHTTP/1.1 401 Unauthorized",
+    "curl 'https://api.example.com/v1/me?api_key={s}'",
+    "curl https://api.example.com/v1/items -u {s}:",
+    "curl -X POST https://api.example.com/login -d '{{\"password\": \"{s}\"}}'",
+    "why does {s} give me a 401?",
+    "> GET /v1/me HTTP/1.1\n> Authorization: Bearer {s}\n< HTTP/1.1 403 Forbidden",
+    "HTTP/1.1 401 Unauthorized\nContent-Type: application/json\n\n{{\"error\": \"invalid key {s}\"}}",
+    "<https://api.example.com/v1/me?token={s}|https://api.example.com/v1/me?token={s}> 401",
+    "curl.exe -H \"Authorization: Bearer {s}\" ^\n  https://api.example.com/v1/me",
+]
+
+
+def _forms(secret: str) -> list[str]:
+    return [secret, quote(secret, safe=""), base64.b64encode(f"{secret}:".encode()).decode()]
+
+
+@settings(max_examples=120, deadline=None)
+@given(SECRETS, st.sampled_from(PLACEMENTS))
+def test_generated_secret_never_in_output(secret: str, placement: str) -> None:
+    result = diagnose(placement.format(s=secret))
+    out = json.dumps(result.to_dict(), ensure_ascii=False) + result.masked_text + " ".join(result.request_ids)
+    for form in _forms(secret):
+        assert form not in out, (placement, form)
+    assert result.secrets_found, placement
+    assert any(word in result.warnings[0].lower() for word in ("rotate", "revoke", "deactivate", "regenerate"))
+
+
+def test_basic_credentials_from_user_flag_are_masked_in_every_form() -> None:
+    result = diagnose("curl -u alice:S3cr3tPassw0rd!x https://api.example.com/v1/me\nHTTP/1.1 401 Unauthorized")
+    out = json.dumps(result.to_dict())
+    assert "S3cr3tPassw0rd!x" not in out
+    assert base64.b64encode(b"alice:S3cr3tPassw0rd!x").decode() not in out
+    assert result.to_dict()["request"]["headers"]["Authorization"].startswith("Basic ")
+
+
+def test_placeholders_raise_no_alarm() -> None:
+    for text in (
+        "curl -H 'Authorization: Bearer $TOKEN' https://api.example.com/v1/me",
+        "curl -H 'Authorization: Bearer <your-token>' https://api.example.com/v1/me",
+        "curl https://api.stripe.com/v1/charges -u sk_test_xxx:",
+        "curl -H 'X-Api-Key: YOUR_API_KEY' https://api.example.com",
+    ):
+        result = diagnose(text)
+        assert not result.secrets_found, (text, result.warnings)
