@@ -50,7 +50,10 @@ def _diagnose(text: str, now: datetime) -> Diagnosis:
     knowledge = kb_module.load()
     normalized = normalize(text)
     paste: Paste = recognize(normalized.text) if not normalized.binary else Paste(text=normalized.text)
-    secrets = find_secrets(normalized.text) + find_secrets(_request_text(paste))
+    secrets = find_secrets(normalized.text)
+    derived = _request_text(paste)
+    if derived:
+        secrets += find_secrets(derived)
     masker = Masker(_unique_secrets(secrets))
 
     ctx = Context(paste=paste, kb=knowledge, now=now)
@@ -88,6 +91,10 @@ def _diagnose(text: str, now: datetime) -> Diagnosis:
 
 
 def _masked(diagnosis: Diagnosis, masker: Masker) -> Diagnosis:
+    if not masker.secrets:
+        # Nothing was found in the paste, so there is nothing to mask: the masker's own
+        # safety net runs the same detection and would find nothing either.
+        return diagnosis
     for cause in diagnosis.causes:
         cause.title = masker.mask(cause.title)
         cause.evidence = masker.mask_obj(cause.evidence)
@@ -103,14 +110,18 @@ def _masked(diagnosis: Diagnosis, masker: Masker) -> Diagnosis:
 
 
 def _request_text(paste: Paste) -> str:
-    """The parsed requests written out, so secrets curl derived (Basic from -u) are found too."""
+    """What the parsed requests hold that the paste does not spell out as is (the Basic header
+    curl builds from -u, a URL it completed, a body it joined), written as lines so secrets in
+    them are found too. Parts already in the paste were scanned with it."""
+    text = paste.text
     lines: list[str] = []
     for request in paste.requests:
-        lines.append(request.url)
-        lines += [f"{name}: {value}" for name, value in request.headers]
+        if request.url not in text:
+            lines.append(request.url)
+        lines += [f"{name}: {value}" for name, value in request.headers if value not in text]
         if request.user:
             lines.append(f"-u {request.user}")
-        if request.body:
+        if request.body and request.body[:20000] not in text:
             lines.append(request.body[:20000])
     return "\n".join(lines)
 

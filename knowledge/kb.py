@@ -16,9 +16,11 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
+
+from knowledge.phrases import PhraseIndex
 
 CAUSE_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
@@ -124,6 +126,13 @@ class KnowledgeBase:
     def cause(self, cause_id: str) -> CauseEntry | None:
         return self.causes.get(cause_id)
 
+    @cached_property
+    def phrase_index(self) -> PhraseIndex:
+        """Every message phrase, keyed by the index of its pattern in `messages`."""
+        return PhraseIndex.build(
+            (phrase, i) for i, pattern in enumerate(self.messages) for phrase in pattern.phrases
+        )
+
     def status(self, code: int) -> StatusEntry | None:
         """The entry for `code`, or its class's entry when the code has none of its own."""
         return self.statuses.get(str(code)) or self.statuses.get(f"{code // 100}xx")
@@ -136,6 +145,9 @@ def fill(lines: tuple[str, ...] | list[str], facts: dict[str, Any]) -> list[str]
     """Fill `{placeholders}` from facts; drop lines that need a fact we do not have."""
     out: list[str] = []
     for line in lines:
+        if "{" not in line:
+            out.append(line)
+            continue
         names = PLACEHOLDER.findall(line)
         if any(facts.get(name) in (None, "") for name in names):
             continue

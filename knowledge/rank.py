@@ -100,11 +100,14 @@ def rank(findings: list[Finding], ctx: Context, facts: dict[str, Any]) -> list[C
             else:
                 slot.scores.append(prior)
 
-    ordered = sorted(merged.values(), key=lambda m: (-m.confidence, m.generic, m.order))
+    scored = [(slot.confidence, slot) for slot in merged.values()]
+    scored.sort(key=lambda pair: (-pair[0], pair[1].generic, pair[1].order))
+    ordered = [slot for _, slot in scored]
     ordered = [m for m in ordered if m.cause_id in kb.causes or not m.generic][:MAX_CAUSES]
     if not ordered:
         return [_fallback(ctx, entry, status_text, facts)]
     all_generic = all(m.generic for m in ordered)
+    confidence_of = {slot.cause_id: score for score, slot in scored}
     vendor = ctx.vendor
     causes: list[Cause] = []
     for position, slot in enumerate(ordered):
@@ -128,7 +131,7 @@ def rank(findings: list[Finding], ctx: Context, facts: dict[str, Any]) -> list[C
         causes.append(Cause(
             id=slot.cause_id,
             title=known.title if known else slot.cause_id,
-            confidence=round(slot.confidence, 2),
+            confidence=round(confidence_of[slot.cause_id], 2),
             evidence=_unique(evidence_lines)[:6],
             debug=_unique(debug)[:MAX_DEBUG],
             fixes=_unique(fixes)[:MAX_FIXES],
@@ -159,10 +162,4 @@ def _fallback(ctx: Context, entry: StatusEntry | None, status_text: str | None, 
 
 
 def _unique(lines: list[str]) -> list[str]:
-    seen: set[str] = set()
-    out = []
-    for line in lines:
-        if line and line not in seen:
-            seen.add(line)
-            out.append(line)
-    return out
+    return [line for line in dict.fromkeys(lines) if line]

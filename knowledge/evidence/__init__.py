@@ -91,8 +91,14 @@ def gather(ctx: Context) -> EvidenceSet:
     return ctx.evidence
 
 
+_loaded = False
+
+
 def _load_extractors() -> None:
     # Imported for their @extractor registrations; kept here so the order is explicit.
+    global _loaded
+    if _loaded:
+        return
     from knowledge.evidence import (  # noqa: F401
         body,
         headers,
@@ -104,3 +110,4 @@ def _load_extractors() -> None:
     )
 
     vendors.load()
+    _loaded = True

@@ -74,14 +74,13 @@ def message_evidence(ctx: Context) -> Iterator[Evidence]:
     sources = [(where, text, text.lower()) for where, text in _sources(ctx)]
     if not sources:
         return
-    # One substring test per phrase over everything at once; only the phrases that hit are
-    # then located in their most trusted source. Most pastes hit a handful of phrases.
+    # The phrase index finds what occurs anywhere at once; only the phrases that hit are then
+    # located in their most trusted source. Most pastes hit a handful of phrases.
     everything = "\n".join(lowered for _, _, lowered in sources)
-    for pattern in ctx.kb.messages:
+    patterns = ctx.kb.messages
+    for index, hits in ctx.kb.phrase_index.find(everything).items():
+        pattern = patterns[index]
         if pattern.statuses and status is not None and status not in pattern.statuses:
-            continue
-        hits = [phrase for phrase in pattern.phrases if phrase in everything]
-        if not hits:
             continue
         best: tuple[str, str, str] | None = None
         for where, text, lowered in sources:

@@ -27,11 +27,12 @@ def detect_vendor(paste: Paste, kb: KnowledgeBase) -> tuple[VendorEntry, str] | 
         for header in vendor.headers:
             if header in names:
                 return vendor, f"header {header}"
-    bodies = [body[:16384] for body in paste.all_bodies()[:3]]
-    for vendor in kb.vendors.values():
-        for marker in vendor.markers:
-            if any(marker in body for body in bodies):
-                return vendor, f"“{marker}” in the body"
+    bodies = "\n".join(body[:16384] for body in paste.all_bodies()[:3])
+    if bodies:
+        for vendor in kb.vendors.values():
+            for marker in vendor.markers:
+                if marker in bodies:
+                    return vendor, f"“{marker}” in the body"
     return None
 
 

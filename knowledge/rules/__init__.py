@@ -53,7 +53,13 @@ def run_rules(ctx: Context) -> list[Finding]:
     return findings
 
 
+_loaded = False
+
+
 def _load_rules() -> None:
+    global _loaded
+    if _loaded:
+        return
     from knowledge.rules import (  # noqa: F401
         auth,
         gateway,
@@ -70,3 +76,4 @@ def _load_rules() -> None:
     )
 
     vendors.load()
+    _loaded = True
