@@ -427,7 +427,13 @@ def main(team: str | None, dry_run: bool) -> int:
     if not dry_run and not settings.bot_token:
         sys.stderr.write("apierror: SLACK_BOT_TOKEN is not set; cannot post digests\n")
         return 2
-    memory = Memory(settings.database_url)
+    try:
+        # Like `serve`, bring the schema up to date first (idempotent, locked on PostgreSQL),
+        # so cron on a fresh database does not fail on a missing table.
+        memory = Memory(settings.database_url, create=True)
+    except MemoryUnavailable as exc:
+        sys.stderr.write(f"apierror: {exc}\n")
+        return 1
     now = datetime.now(UTC)
     try:
         if dry_run and team is not None and not memory.digest_teams(team):

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from knowledge.evidence import Context, extractor
+from knowledge.evidence.json_syntax import check_json, looks_like_json
 from knowledge.model import Evidence
 from knowledge.text import clip
 
@@ -357,6 +358,22 @@ def body_evidence_for(body: str, content_type: str = "", source: str = "response
         yield trace
 
 
+def _pasted_json_fault(body: str) -> Evidence | None:
+    """A JSON-looking body pasted on its own, with no request or response around it, is most
+    often the payload someone is about to send: say exactly where it breaks."""
+    if not looks_like_json(body):
+        return None
+    fault = check_json(body)
+    if fault is None:
+        return None
+    return Evidence(
+        "body_json_fault",
+        f"The pasted JSON is not valid: {fault.message}",
+        {"fault": fault.message, "kind": fault.kind, "line": fault.line, "column": fault.column,
+         "snippet": fault.snippet},
+    )
+
+
 @extractor
 def body_evidence(ctx: Context) -> Iterator[Evidence]:
     paste = ctx.paste
@@ -365,3 +382,7 @@ def body_evidence(ctx: Context) -> Iterator[Evidence]:
         yield from body_evidence_for(response.body, (response.header("Content-Type") or "").lower())
     for body in paste.bodies[:3]:
         yield from body_evidence_for(body, "", "pasted body")
+    if not paste.requests and not paste.responses and len(paste.bodies) == 1:
+        fault = _pasted_json_fault(paste.bodies[0])
+        if fault is not None:
+            yield fault

@@ -156,3 +156,11 @@ def test_every_cause_id_of_the_shared_list_is_known() -> None:
         return
     ids = set(re.findall(r"^\| ([a-z_]+\.[a-z_]+) \|", shared.read_text(), re.MULTILINE))
     assert ids and ids <= set(load().causes)
+
+
+def test_json_pasted_alone_is_checked_as_the_payload() -> None:
+    top = diagnose('{\n  "name": "x",\n  "tags": ["a", "b",]\n}').to_dict()["causes"][0]
+    assert top["id"] == "request.malformed_json"
+    assert any("trailing comma" in e and "line 3" in e for e in top["evidence"])
+    valid = diagnose('{"name": "x", "tags": ["a", "b"]}').to_dict()
+    assert "request.malformed_json" not in [c["id"] for c in valid["causes"]]
