@@ -132,7 +132,7 @@ def rank(findings: list[Finding], ctx: Context, facts: dict[str, Any]) -> list[C
             id=slot.cause_id,
             title=known.title if known else slot.cause_id,
             confidence=round(confidence_of[slot.cause_id], 2),
-            evidence=_unique(evidence_lines)[:6],
+            evidence=_without_prefixes(_unique(evidence_lines))[:6],
             debug=_unique(debug)[:MAX_DEBUG],
             fixes=_unique(fixes)[:MAX_FIXES],
         ))
@@ -159,6 +159,11 @@ def _fallback(ctx: Context, entry: StatusEntry | None, status_text: str | None, 
         debug += fill(unknown.debug, facts)
     return Cause(id=UNKNOWN, title=title, confidence=confidence, evidence=evidence,
                  debug=_unique(debug)[:MAX_DEBUG], fixes=_unique(fixes)[:MAX_FIXES])
+
+
+def _without_prefixes(lines: list[str]) -> list[str]:
+    """Drop a line that another line repeats and extends (the same quote, then its code)."""
+    return [line for line in lines if not any(o != line and o.startswith(line) for o in lines)]
 
 
 def _unique(lines: list[str]) -> list[str]:
