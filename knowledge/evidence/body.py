@@ -382,7 +382,10 @@ def body_evidence(ctx: Context) -> Iterator[Evidence]:
         yield from body_evidence_for(response.body, (response.header("Content-Type") or "").lower())
     for body in paste.bodies[:3]:
         yield from body_evidence_for(body, "", "pasted body")
-    if not paste.requests and not paste.responses and len(paste.bodies) == 1:
+    # Only where a bad payload explains the status: a 404 or 500 with a dict printed by an SDK
+    # (`{'error': ...}`, Python's repr) is an error report, not a payload.
+    if (not paste.requests and not paste.responses and len(paste.bodies) == 1
+            and paste.status in (None, 400, 415, 422)):
         fault = _pasted_json_fault(paste.bodies[0])
-        if fault is not None:
+        if fault is not None and not (fault.facts["kind"] == "single_quotes" and paste.status is not None):
             yield fault
