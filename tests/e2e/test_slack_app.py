@@ -412,3 +412,19 @@ def test_without_storage_the_bot_still_answers_and_healthz_says_503(fake: FakeSl
     finally:
         app.server.close()
         app.runtime.close()
+
+
+def test_answers_even_when_auth_test_fails_at_start(fake: FakeSlack, tmp_path: Path,
+                                                    migrated_db: Path) -> None:
+    # A Slack hiccup (or a Web API without auth.test) at start must not silence the bot.
+    fake.fail("auth.test", status=404, retry_after=None, times=1000)
+    app = start(fake, tmp_path, template=migrated_db)
+    try:
+        event = mention("getting 502 from the gateway")
+        assert app.slack.event(event).status_code == 200
+        (call,) = fake.wait_for("chat.postMessage")
+        assert call.params["thread_ts"] == event["ts"]
+        assert "502" in call.params["text"]
+    finally:
+        app.server.close()
+        app.runtime.close()
