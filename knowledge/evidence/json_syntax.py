@@ -8,6 +8,17 @@ parser: linear time, no recursion, so 100,000 nested `[` or 1 MB of pasted binar
 
 Faults carry a `kind` (stable, for rules), a human `message` quoting the fault with its
 1-based line and column (in characters), and a `snippet` of the offending line.
+
+Text versus bytes. The API judges characters: Slack, the CLI and the engine hand us `str`
+already decoded with errors="replace", so an undecodable byte arrives as U+FFFD. Inside a
+string U+FFFD is an ordinary character (a paste may really contain it), so invalid UTF-8
+inside strings is accepted; outside strings it is a fault (`invalid_utf8`), as no JSON
+token contains it. Given `bytes`, `check_json` is strict instead: RFC 8259 section 8.1 says
+exchanged JSON MUST be UTF-8, so the first undecodable byte (or a UTF-16 text) is the fault.
+JSONTestSuite's implementation-defined (i_) cases therefore split by input type: through
+`str`, invalid UTF-8 inside strings passes; through `bytes`, it is `invalid_utf8`. Either
+way lone surrogate escapes (`"\\ud800"`), huge numbers and deep nesting are accepted, and a
+byte order mark, UTF-16 and UTF-32 are refused.
 """
 
 from __future__ import annotations
@@ -27,7 +38,7 @@ class JsonFault:
     unquoted_key, single_quotes, smart_quotes, invisible_character, unbalanced_brackets,
     comment, nan_or_infinity, leading_zero, invalid_number, invalid_escape,
     control_character, unterminated_string, unescaped_quote, invalid_literal, trailing_data,
-    unexpected_character, too_large.
+    unexpected_character, escaped_json, invalid_utf8, too_large.
     """
 
     kind: str
@@ -59,6 +70,8 @@ _INVISIBLE = frozenset(
     "\u00a0\u00ad\u1680\u180e\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
     "\u200a\u200b\u200c\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff\x0b\x0c\x85"
 )
+# Characters that name their own fault wherever they stand, even right after a value.
+_COMMON_AFTER = frozenset("/#\\\ufffd")
 _CONTROL_NAMES = {"\n": "line break", "\r": "carriage return", "\t": "tab"}
 _CONTROL_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _LITERALS = ("true", "false", "null")
@@ -82,14 +95,20 @@ def check_json(text: str) -> JsonFault | None:
     """None when `text` is valid JSON per RFC 8259, else the first fault.
 
     Any value is allowed at the top level; duplicate keys and lone surrogate escapes are
-    accepted (the RFC grammar allows them). A byte order mark is a fault.
+    accepted (the RFC grammar allows them). A byte order mark is a fault. `bytes` must be
+    UTF-8 (see the module docstring); anything else is turned into `str` first.
     """
     if not isinstance(text, str):
-        text = (
-            bytes(text).decode("utf-8", "replace")
-            if isinstance(text, bytes | bytearray)
-            else str(text)
-        )
+        if not isinstance(text, bytes | bytearray | memoryview):
+            text = str(text)
+        else:
+            data = bytes(text)
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return _not_utf8(data, exc)
+            if _is_utf16(data):  # ASCII as UTF-16 decodes as UTF-8 with NULs in between
+                return _not_utf8(data, None)
     try:
         json.loads(text, parse_constant=_refuse_constant)
     except (ValueError, RecursionError) as exc:
@@ -395,6 +414,15 @@ def _common(text: str, pos: int) -> None:
         )
     if c in _SMART_QUOTES:
         _smart_fault(text, pos)
+    if c == "\ufffd":
+        raise _Fault(
+            "invalid_utf8",
+            pos,
+            "replacement character U+FFFD at {where}: the text held bytes that are not UTF-8 "
+            "here (JSON must be UTF-8), or a character was lost when it was copied",
+        )
+    if c == "\\":
+        _backslash_outside_string(text, pos)
     if c == "'":
         end = text.find("'", pos + 1, pos + 200)
         shown = _quote(text[pos : end + 1] if end > 0 else text[pos : pos + 20])
@@ -407,6 +435,65 @@ def _common(text: str, pos: int) -> None:
         raise _Fault(
             "unexpected_character", pos, f"unexpected control character U+{ord(c):04X} at {{where}}"
         )
+
+
+def _backslash_outside_string(text: str, pos: int) -> None:
+    """`\\` where a token belongs. `{\\"a\\": 1}` is JSON copied out of a string literal or a log
+    line that escaped it; anything else is an escape written outside a string."""
+    nxt = text[pos + 1 : pos + 2]
+    if nxt == '"':
+        raise _Fault(
+            "escaped_json",
+            pos,
+            '`\\"` at {where} outside a string: this JSON is still escaped (copied from inside a '
+            "string or a log); remove the backslashes before the quotes",
+        )
+    shown = _quote(text[pos : pos + (6 if nxt == "u" else 2)])
+    raise _Fault(
+        "unexpected_character",
+        pos,
+        f"escape `{shown}` at {{where}} is outside a string: escapes only work between double "
+        "quotes",
+    )
+
+
+def _is_utf16(data: bytes) -> bool:
+    """A UTF-16 byte order mark, or a NUL in exactly one of the first two bytes (ASCII in
+    UTF-16); JSON text never starts with NUL."""
+    head = data[:2]
+    return head in (b"\xff\xfe", b"\xfe\xff") or (
+        len(head) == 2 and (head[0] == 0) != (head[1] == 0)
+    )
+
+
+def _not_utf8(data: bytes, exc: UnicodeDecodeError | None) -> JsonFault:
+    """Fault for bytes that are not UTF-8, placed at the first bad byte (as a character
+    position in the decodable prefix). UTF-16 gets its own message: its NULs and BOM are the
+    usual way a Windows tool's output ends up as a request body."""
+    bad = exc.start if exc is not None else 0
+    prefix = data[:bad].decode("utf-8", "replace")
+    text = prefix + data[bad : bad + 200].decode("utf-8", "replace")
+    utf16 = _is_utf16(data)
+    pos = 0 if utf16 else len(prefix)
+    line, col, start = _line_col(text, pos)
+    where = f"line {line}, column {col}"
+    if utf16:
+        message = (
+            f"the text is UTF-16, not UTF-8 ({where}): JSON sent between systems must be UTF-8"
+        )
+    else:
+        message = (
+            f"byte 0x{data[bad]:02X} at {where} (byte offset {bad}) is not valid UTF-8: JSON "
+            "must be UTF-8"
+        )
+    return JsonFault(
+        kind="invalid_utf8",
+        message=message,
+        line=line,
+        column=col,
+        snippet=_snippet(text, pos, start),
+        offset=pos,
+    )
 
 
 def _smart_fault(text: str, pos: int) -> None:
@@ -504,6 +591,8 @@ def _bad_value(
             _missing_member_value(text, pos, last_string)
         _closer_mismatch(text, pos, stack)
     _common(text, pos)
+    if c == ":" and prev == ":":
+        raise _Fault("unexpected_character", pos, "doubled `:` at {where}: one is enough")
     if c == ",":
         if prev == ":":
             _missing_member_value(text, pos, last_string)
@@ -622,7 +711,7 @@ def _bad_after_value(
     c = text[pos]
     if c in "]}":
         _closer_mismatch(text, pos, stack)
-    if c == "/" or c == "#" or c in _INVISIBLE or ord(c) < 0x20:
+    if c in _COMMON_AFTER or c in _INVISIBLE or ord(c) < 0x20:
         _common(text, pos)
     if c == ":" and text[stack[-1]] == "[":
         opener = stack[-1]
@@ -661,7 +750,7 @@ def _trailing(text: str, pos: int, last_string: tuple[int, int] | None) -> None:
             pos,
             f"`{c}` at {{where}} has no matching opening bracket",
         )
-    if c == "/" or c == "#" or c in _INVISIBLE or ord(c) < 0x20:
+    if c in _COMMON_AFTER or c in _INVISIBLE or ord(c) < 0x20:
         _common(text, pos)
     raise _Fault(
         "trailing_data",

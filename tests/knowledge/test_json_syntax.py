@@ -294,6 +294,13 @@ def test_json_loads_accepts_non_finite_constants_unless_refused() -> None:
         ("<html><body>502</body></html>", "unexpected_character", 1, 1, "HTML"),
         ('{"a": }', "missing_value", 1, 7, "key `a`"),
         ("[1,,2]", "missing_value", 1, 4, "`,`"),
+        ('{\\"a\\": 1}', "escaped_json", 1, 2, "still escaped"),
+        ('[\\u0020"a"]', "unexpected_character", 1, 2, "`\\u0020`"),
+        ("[\\n]", "unexpected_character", 1, 2, "outside a string"),
+        ('{"x"::"b"}', "unexpected_character", 1, 6, "doubled `:`"),
+        ("[\ufffd]", "invalid_utf8", 1, 2, "U+FFFD"),
+        ("[1]\ufffd", "invalid_utf8", 1, 4, "not UTF-8"),
+        ("[0\ufffd]", "invalid_utf8", 1, 3, "U+FFFD"),
     ],
 )
 def test_fault_is_named_and_located(
@@ -432,8 +439,40 @@ def test_one_megabyte_timing(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_bytes_are_decoded_rather_than_rejected() -> None:
     assert check_json(b'{"a": 1}') is None  # type: ignore[arg-type]
+    assert check_json(bytearray(b'["\xc3\xa9"]')) is None  # type: ignore[arg-type]
     fault = check_json(b"{'a': 1}")  # type: ignore[arg-type]
     assert fault is not None and fault.kind == "single_quotes"
+
+
+@pytest.mark.parametrize(
+    ("data", "column", "quoted"),
+    [
+        (b'["\xff"]', 3, "byte 0xFF"),
+        (b'{"k": "caf\xe9"}', 11, "byte offset 10"),
+        (b'["\xed\xa0\x80"]', 3, "0xED"),  # an encoded surrogate is not UTF-8
+        (b'["\xc0\xaf"]', 3, "0xC0"),  # overlong
+        (b'["\xe6\x97\xa5\xd1\x88\xfa"]', 5, "0xFA"),  # columns count decoded characters
+        (b"\xff\xfe[\x00]\x00", 1, "UTF-16"),
+        (b"[\x00]\x00", 1, "UTF-16"),  # decodes as UTF-8, but it is UTF-16 without a BOM
+        (b"\x00[\x00]", 1, "UTF-16"),
+    ],
+)
+def test_bytes_must_be_utf8(data: bytes, column: int, quoted: str) -> None:
+    # Bytes are judged as exchanged JSON (RFC 8259 8.1: UTF-8 only); text cannot be, because
+    # it was already decoded with errors="replace" (see the module docstring).
+    fault = check_json(data)  # type: ignore[arg-type]
+    assert fault is not None and fault.kind == "invalid_utf8", fault
+    assert (fault.line, fault.column) == (1, column)
+    assert quoted in fault.message
+
+
+def test_replaced_bytes_inside_strings_are_text() -> None:
+    # The same bytes decoded by the caller with errors="replace": U+FFFD inside a string is a
+    # character like any other, so the str API accepts what the bytes API refuses.
+    assert check_json(b'["\xff"]'.decode("utf-8", "replace")) is None
+    assert check_json(b'{"\xb9": 0}'.decode("utf-8", "replace")) is None
+    fault = check_json(b"[\xff]".decode("utf-8", "replace"))
+    assert fault is not None and fault.kind == "invalid_utf8"
 
 
 # --------------------------------------------------------------------------------------------
