@@ -193,7 +193,8 @@ def find_statuses(text: str) -> list[StatusMention]:
     short = len(text.split(None, _SHORT_PASTE_WORDS + 1)) <= _SHORT_PASTE_WORDS
     for match in _CANDIDATE.finditer(text):
         code = int(match.group(1))
-        if code in seen or code >= 600:
+        # 1xx beyond 103 is unassigned and, in prose, nearly always an errno ("error: 111").
+        if code in seen or code >= 600 or 103 < code < 200:
             continue
         if _judge(text, match.start(), match.end(), code, short):
             seen.add(code)
@@ -216,4 +217,9 @@ def _quote(text: str, match: re.Match[str]) -> str:
     line_end = len(text) if line_end < 0 else line_end
     start = max(line_start, match.start() - 30)
     end = min(line_end, match.end() + 30)
+    # Widen to whole words (a few characters at most) so the quote never starts mid-word.
+    while start > line_start and match.start() - start < 45 and not text[start - 1].isspace():
+        start -= 1
+    while end < line_end and end - match.end() < 45 and not text[end].isspace():
+        end += 1
     return text[start:end].strip()

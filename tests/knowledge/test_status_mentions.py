@@ -51,6 +51,7 @@ def test_statuses_in_prose(text: str, expected: list[int]) -> None:
         "PR #404 fixed the retry loop in the webhook consumer",
         "it connects to db.internal:443 and then to cache:500 before the call",
         "the job ran from 10:300 and we did not notice for a while",
+        "delayed connect error: 111 while dialing the upstream service",
     ],
 )
 def test_numbers_that_are_not_statuses(text: str) -> None:
@@ -62,9 +63,11 @@ def test_status_classes() -> None:
     assert [(m.code, m.klass) for m in found] == [(None, 5), (None, 4)]
 
 
-def test_mention_quotes_its_context() -> None:
+def test_mention_quotes_its_context_in_whole_words() -> None:
     (mention,) = find_statuses("since this morning we are getting 429s from the search API")
     assert "429s" in mention.text
+    (mention,) = find_statuses("axios: Request failed with status code 413 when uploading a 12MB file")
+    assert mention.text.startswith("Request failed") and mention.text.endswith("file")
 
 
 def test_linear_on_hostile_input() -> None:
