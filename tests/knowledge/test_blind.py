@@ -96,12 +96,23 @@ class Report:
     def top3(self) -> float:
         return self.share(sum(o.top3_right for o in self.outcomes))
 
+    def by_family(self) -> str:
+        """Hits per cause family (`auth`, `gateway`, ...), to see where the misses cluster."""
+        tally: dict[str, list[int]] = {}
+        for outcome in self.outcomes:
+            counts = tally.setdefault(outcome.paste.expect_top.split(".")[0], [0, 0, 0])
+            counts[0] += outcome.top1_right
+            counts[1] += outcome.top3_right
+            counts[2] += 1
+        return ", ".join(f"{fam} {a}/{b}/{n}" for fam, (a, b, n) in sorted(tally.items()))
+
     def render(self) -> str:
         lines = [
             f"blind corpus: {len(self.outcomes)} pastes",
             f"  top-1 {self.top1:.1%} (strict, expect_top only: {self.top1_strict:.1%})",
             f"  top-3 {self.top3:.1%}",
         ]
+        lines.append("  by family (top-1 / top-3 / pastes): " + self.by_family())
         misses = [o for o in self.outcomes if not o.top1_right]
         if misses:
             lines.append(f"top-1 misses ({len(misses)}; '*' = also missed in top 3):")
