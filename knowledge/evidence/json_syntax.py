@@ -72,6 +72,7 @@ _INVISIBLE = frozenset(
 )
 # Characters that name their own fault wherever they stand, even right after a value.
 _COMMON_AFTER = frozenset("/#\\\ufffd")
+_CONTROL_WORDS = {"\x0b": "VERTICAL TAB", "\x0c": "FORM FEED", "\x85": "NEXT LINE"}
 _CONTROL_NAMES = {"\n": "line break", "\r": "carriage return", "\t": "tab"}
 _CONTROL_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _LITERALS = ("true", "false", "null")
@@ -397,9 +398,7 @@ def _common(text: str, pos: int) -> None:
     if c == "#":
         raise _Fault("comment", pos, "`#` comment at {where}: JSON has no comments")
     if c in _INVISIBLE:
-        name = unicodedata.name(c, "") or {"\x0b": "VERTICAL TAB", "\x0c": "FORM FEED"}.get(
-            c, "CONTROL"
-        )
+        name = unicodedata.name(c, "") or _CONTROL_WORDS.get(c, "CONTROL")
         if c == "\ufeff" and pos == 0:
             raise _Fault(
                 "invisible_character",
@@ -423,6 +422,12 @@ def _common(text: str, pos: int) -> None:
         )
     if c == "\\":
         _backslash_outside_string(text, pos)
+    if text.startswith("```", pos):
+        raise _Fault(
+            "unexpected_character",
+            pos,
+            "markdown code fence (three backticks) at {where}: paste the JSON without the fence",
+        )
     if c == "'":
         end = text.find("'", pos + 1, pos + 200)
         shown = _quote(text[pos : end + 1] if end > 0 else text[pos : pos + 20])
@@ -662,7 +667,9 @@ def _bad_key(text: str, pos: int, stack: array[int], prev: str, comma: int) -> N
         raise _Fault("missing_value", pos, "extra `,` at {where}: no key and value before it")
     if c.isalnum() or c in "_$-+.":
         word = _KEYWORD.match(text[pos : pos + 64])
-        if word and prev == "," and word.group().isdigit() and text[comma - 1 : comma].isdigit():
+        # `1,000` (no space, three digits): not `{"a": 1, 2}`
+        glued = prev == "," and pos == comma + 1 and text[comma - 1 : comma].isdigit()
+        if word and glued and _digit_group(word.group()):
             _thousands_separator(text, comma, word.end() + pos)
         shown = _quote(word.group() if word else c)
         raise _Fault("unquoted_key", pos, f"key `{shown}` is not quoted ({{where}})")
@@ -671,6 +678,12 @@ def _bad_key(text: str, pos: int, stack: array[int], prev: str, comma: int) -> N
         pos,
         f"unexpected {_char(c)} at {{where}}: an object key must be a string in double quotes",
     )
+
+
+def _digit_group(word: str) -> bool:
+    """Three digits, optionally with a fraction: what follows a thousands separator."""
+    whole, _, fraction = word.partition(".")
+    return len(whole) == 3 and whole.isdigit() and (not fraction or fraction.isdigit())
 
 
 def _thousands_separator(text: str, comma: int, end: int) -> None:
@@ -752,6 +765,13 @@ def _trailing(text: str, pos: int, last_string: tuple[int, int] | None) -> None:
         )
     if c in _COMMON_AFTER or c in _INVISIBLE or ord(c) < 0x20:
         _common(text, pos)
+    if c == ":" and last_string is not None and last_string[1] <= pos:
+        raise _Fault(
+            "unbalanced_brackets",
+            pos,
+            f"`:` at {{where}} follows the key `{_quote(text[last_string[0] + 1 : last_string[1] - 1])}` "
+            "outside any object: the opening `{` is missing",
+        )
     raise _Fault(
         "trailing_data",
         pos,
