@@ -46,13 +46,23 @@ class ShellWords:
 # ---------------------------------------------------------------------------------------------
 # Flavour detection
 
+# `""` between two word characters: a literal quote inside a quoted Windows argument, as
+# Firefox's "Copy as cURL (Windows)" writes JSON (`"{""q"":1}"`); sh has no reason to do this.
+_CRT_DOUBLED_QUOTE = re.compile(r'[^\s"]""[^\s"]')
+
+
+def _firefox_windows(line: str) -> bool:
+    """Firefox's Windows copy: `""` inside a word, and no `'` or `\\"` (in sh, `'{"a":""}'`
+    and `"{\\"a\\":\\"\\"}"` are how an empty JSON string is written)."""
+    return _CRT_DOUBLED_QUOTE.search(line) is not None and "'" not in line and '\\"' not in line
+
 
 def detect_flavour(text: str, start: int = 0, hint: str | None = None) -> str:
     """Guess which shell the command at `start` was written for.
 
     Line continuations decide first (`^` cmd, backtick PowerShell, backslash POSIX); a single
-    line falls back on Chrome's cmd escaping (`^"`), then on `hint` (a `PS>` prompt seen by the
-    caller), then on `curl.exe` (Windows), else POSIX.
+    line falls back on Windows quoting (Chrome's `^"`, Firefox's doubled `""`), then on `hint`
+    (a `PS>` prompt seen by the caller), then on `curl.exe` (Windows), else POSIX.
     """
     line_end = text.find("\n", start)
     if line_end < 0:
@@ -65,7 +75,7 @@ def detect_flavour(text: str, start: int = 0, hint: str | None = None) -> str:
             return POWERSHELL
         if line.endswith("\\"):
             return POSIX
-    if '^"' in line:
+    if '^"' in line or _firefox_windows(line):
         return CMD
     if hint in (CMD, POWERSHELL, POSIX):
         return hint
