@@ -24,6 +24,7 @@ from knowledge.recognize.curl_options import (
     CurlOption,
     resolve_long,
 )
+from knowledge.recognize.curl_url import glob_first, normalize
 from knowledge.recognize.shell import CMD, POSIX, POWERSHELL, split_command
 
 # Bounds on what one paste may cost.
@@ -77,6 +78,7 @@ class _Transfer:
     referer: str | None = None
     cookies: list[str] = field(default_factory=list)
     compressed: bool = False
+    tr_encoding: bool = False
     follow: bool = False
     queries: list[str] = field(default_factory=list)
     proto_default: str | None = None
@@ -102,9 +104,16 @@ def find_curl_commands(text: str) -> list[HttpRequest]:
 
 
 def parse_curl(command: str) -> HttpRequest | None:
-    """One curl command line (already located) as the request curl would send."""
+    """One curl command line (already located) as the request curl would send.
+
+    A `curl` word before the command (in a `# comment` or a sentence) is passed over when a
+    later one reads as a real command; failing that, the first one is parsed as it stands.
+    """
     try:
         text = _prepare(command)
+        found = _find(text, 1)
+        if found:
+            return found[0]
         start = next(_command_words(text), (-1, -1))[0]
         if start < 0:
             return None
@@ -146,7 +155,7 @@ def _command_words(text: str) -> Iterator[tuple[int, int]]:
         i = text.find("curl", i + 4)
 
 
-def _find(text: str) -> list[HttpRequest]:
+def _find(text: str, wanted: int = MAX_COMMANDS) -> list[HttpRequest]:
     text = _prepare(text)
     found: list[HttpRequest] = []
     resume = 0
@@ -158,7 +167,7 @@ def _find(text: str) -> list[HttpRequest]:
         if start < resume:
             continue
         candidates += 1
-        if candidates > MAX_CANDIDATES or len(found) >= MAX_COMMANDS or budget <= 0:
+        if candidates > MAX_CANDIDATES or len(found) >= wanted or budget <= 0:
             break
         limit = None
         before = text[start - 1] if start > 0 else ""
@@ -173,7 +182,7 @@ def _find(text: str) -> list[HttpRequest]:
         requests, looks_real, end = _parse_at(text, start, limit, _hint(text, start))
         budget -= end - start
         if requests and looks_real:
-            found.extend(requests[: MAX_COMMANDS - len(found)])
+            found.extend(requests[: wanted - len(found)])
             resume = max(end, word_end)
     return found
 
@@ -252,7 +261,8 @@ def _read_options(words: list[str]) -> list[_Transfer]:
             match = resolve_long(word)
             option = match.option
             if option is None:
-                t.note(f"{match.problem}: skipped" if match.problem else f"{word}: skipped")
+                # curl stops with an error here; the rest is still read for the diagnosis
+                t.note(f"{match.problem or word}: curl refuses the command (skipped here)")
                 i += 1
                 continue
             if match.by_prefix:
@@ -287,7 +297,10 @@ def _read_options(words: list[str]) -> list[_Transfer]:
         while j < len(letters):
             option = SHORT.get(letters[j])
             if option is None:
-                t.note(f"unknown option -{letters[j]} (in {word[:20]!r}): skipped")
+                t.note(
+                    f"unknown option -{letters[j]} (in {word[:20]!r}): curl refuses the "
+                    "command (skipped here)"
+                )
                 break
             if option.name == "next":
                 t = _next_transfer(transfers, t)
@@ -354,6 +367,8 @@ def _apply(
         t.follow = toggle
     elif name == "compressed":
         t.compressed = toggle
+    elif name == "tr-encoding":
+        t.tr_encoding = toggle
     elif name in _AUTH_SCHEMES:
         t.auth[name] = toggle
 
@@ -650,6 +665,14 @@ def _build(t: _Transfer, shell_notes: list[str]) -> HttpRequest | None:
     if len(t.urls) > 1:
         extra = ", ".join(u[:60] for u in t.urls[1:4])
         notes.append(f"{len(t.urls) - 1} more URL(s) fetched with the same options: {extra}")
+    if t.options.get("globoff") is not True:
+        glob = glob_first(url)
+        if glob.problem:
+            notes.append(f"{glob.problem}: curl refuses the URL")
+        else:
+            if glob.expanded:
+                notes.append(f"URL pattern {url[:80]}: curl requests each URL, this is the first")
+            url = glob.first  # also drops the backslash of an escaped bracket
     url = _with_scheme(url, t.proto_default)
     if " " in url:
         notes.append("the URL contains a space: curl rejects it (encode it as %20)")
@@ -678,6 +701,7 @@ def _build(t: _Transfer, shell_notes: list[str]) -> HttpRequest | None:
         url = _upload_url(url, t.uploads[0], notes)
     if t.custom_method is not None:
         method = t.custom_method
+    url = normalize(url, t.options.get("path-as-is") is True)
 
     return HttpRequest(
         method=method,
@@ -785,6 +809,10 @@ def _headers(t: _Transfer, url: str, body: str | None, notes: list[str]) -> list
         add("Authorization", authorization)
     if t.user_agent:
         add("User-Agent", t.user_agent)
+    if t.tr_encoding:
+        # asks for a compressed Transfer-Encoding; TE must be listed in Connection
+        add("Connection", "TE")
+        add("TE", "gzip")
     if t.compressed:
         add("Accept-Encoding", ACCEPT_ENCODING)
     if t.referer:

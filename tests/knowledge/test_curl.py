@@ -271,11 +271,57 @@ def test_expand_with_variables() -> None:
         ("ftp.example.com/f", "ftp://ftp.example.com/f"),
         ("localhost:8080", "http://localhost:8080"),
         ("HTTPS://X.COM", "HTTPS://X.COM"),
-        ("https://x/{a,b}/[1-3]", "https://x/{a,b}/[1-3]"),
     ],
 )
-def test_url_scheme_guess_and_globbing_left_alone(given_url: str, effective: str) -> None:
+def test_url_scheme_guess(given_url: str, effective: str) -> None:
     assert parse(f"curl '{given_url}'").url == effective
+
+
+@pytest.mark.parametrize(
+    ("given_url", "effective", "refused"),
+    [
+        # curl requests every URL of the pattern; the first is what it sends first
+        ("https://x/{a,b}/[1-3]", "https://x/a/1", False),
+        ("https://x/p[01-10:2]", "https://x/p01", False),
+        ("https://x/[c-e]{one}", "https://x/cone", False),
+        ("https://x/{a\\,b,c}", "https://x/a,b", False),
+        ("https://x/a\\[1\\]", "https://x/a[1]", False),
+        # brackets curl leaves alone: IPv6 literals and an empty pair
+        ("http://[::1]:8080/x", "http://[::1]:8080/x", False),
+        ("https://x/a?ids[]=1", "https://x/a?ids[]=1", False),
+        # patterns curl refuses (without -g)
+        ("https://x/a?filter[status]=open", "https://x/a?filter[status]=open", True),
+        ("https://x/[9-1]", "https://x/[9-1]", True),
+        ("https://x/{}", "https://x/{}", True),
+        ("https://x/a}", "https://x/a}", True),
+        ("https://x/{a", "https://x/{a", True),
+    ],
+)
+def test_url_globs_like_curl(given_url: str, effective: str, refused: bool) -> None:
+    request = parse(f"curl '{given_url}'")
+    assert request.url == effective
+    assert any("refuses" in n for n in request.notes) is refused
+    # -g: the URL goes out as written (only scheme guessing and normalising apply)
+    request = parse(f"curl -g '{given_url}'")
+    assert request.url == given_url
+    assert not any("refuses" in n for n in request.notes)
+
+
+@pytest.mark.parametrize(
+    ("given_url", "effective"),
+    [
+        ("https://x/a/../b/./c", "https://x/b/c"),
+        ("https://x/a/..", "https://x/"),
+        ("https://x/../../a?q=../x#/../f", "https://x/a?q=../x#/../f"),
+        ("https://x/a%2fb?q=%3d%e2%9c%93", "https://x/a%2Fb?q=%3D%E2%9C%93"),
+    ],
+)
+def test_url_normalised_as_curls_url_parser_does(given_url: str, effective: str) -> None:
+    assert parse(f"curl '{given_url}'").url == effective
+
+
+def test_path_as_is_keeps_dot_segments() -> None:
+    assert parse("curl --path-as-is 'https://x/a/../b/%2f'").url == "https://x/a/../b/%2F"
 
 
 def test_url_option_and_several_urls() -> None:
