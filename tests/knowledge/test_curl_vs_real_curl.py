@@ -14,7 +14,8 @@ How the real run is set up, and why:
   limited to http/1.1; `-k` lets curl accept it. So scheme, SNI-less Host and TLS are all real,
   and http and https share one listener.
 - `$NAME` in a command: the parser keeps it as written (a reader wants to see it), bash would
-  expand it. The script exports NAME with the value `$NAME`, so both sides see the same text.
+  expand it. The script exports NAME with the value `$NAME` (or `${NAME}` when only that
+  spelling occurs), so both sides see the same text.
 - Files a command names (`-d @f`, `-F x=@f`, `-T f`, `-K f`, `-b f`, `-H @f`) are created in a
   temporary directory: data files hold a token derived from the name; config, header and cookie
   files are empty (so they add nothing). For `@file` bodies the parser's `@file` stand-in is
@@ -72,6 +73,8 @@ CURL_DEFAULTS = ("host", "user-agent", "accept", "content-length", "expect", "co
 # Options curl 8 has and 7.88.1 lacks: 7.88 refuses such a command outright.
 CURL8_ONLY = ("--variable", "--expand-", "--follow", "--out-null", "--skip-existing",
               "--show-headers", "--url @")  # fmt: skip
+# `--name=value` (the argument in the same word) is curl 8 syntax; 7.88 calls it unknown.
+_LONG_WITH_VALUE = re.compile(r"(?:^|\s)--[a-z][a-z0-9.-]*=")
 
 # entry id -> why curl's request differs from the parser's and the parser is still right (or the
 # harness cannot stand in for what the paste needs). Each listed entry must still differ.
@@ -80,6 +83,7 @@ EXPECTED_DIFFERENCES: dict[str, str] = {
     "docker-socket-post": "--unix-socket: curl talks to a socket file, not to the capture server",
     "gcloud-command-substitution": "$(gcloud ...) is run by bash; the parser keeps it verbatim by design",
     "slack-webhook-url-variable": "the URL is only $SLACK_WEBHOOK_URL: nothing to send it to",
+    "okta-placeholder-host": "the host is ${yourOktaDomain}: nothing to send it to",
 }
 
 # Differences that are not the parser's, applied to every entry (each is explained where used):
@@ -272,8 +276,9 @@ class CaptureServer:
         lines = head.decode("utf-8", "surrogateescape").split("\r\n")
         method, _, rest = lines[0].partition(" ")
         target = rest.rsplit(" ", 1)[0]
+        # leading blanks are not part of a field value; trailing ones are kept as curl sent them
         headers = [
-            (name, value.strip())
+            (name, value.lstrip(" \t"))
             for name, _, value in (line.partition(":") for line in lines[1:] if line)
         ]
         lowered = {name.lower(): value for name, value in headers}
@@ -318,7 +323,7 @@ curl() {{
   {curl} "${{args[@]}}"
 }}
 """
-_VARIABLE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_VARIABLE = re.compile(r"\$(\{?)([A-Za-z_][A-Za-z0-9_]*)")
 _PROMPT = re.compile(r"^(?:\$|[\w.-]+@[\w.-]+:[^$\n]*\$)[ \t]+")
 
 
@@ -372,6 +377,8 @@ def run_real_curl(entry: Entry, tls: ssl.SSLContext) -> Outcome:
     for marker in CURL8_ONLY:
         if marker in entry.run:
             return Outcome(skipped=f"uses {marker.strip()}, which curl 7.88 lacks")
+    if _LONG_WITH_VALUE.search(entry.run):
+        return Outcome(skipped="uses --name=value, which curl 7.88 lacks")
     server = CaptureServer(tls)
     workdir = Path(tempfile.mkdtemp(prefix="curldiff-"))
     try:
@@ -388,8 +395,11 @@ def run_real_curl(entry: Entry, tls: ssl.SSLContext) -> Outcome:
             _SCRIPT_HEAD.format(port=server.port, curl=CURL) + run + "\n", encoding="utf-8"
         )
         env = {"PATH": "/usr/bin:/bin", "HOME": str(workdir), "LANG": "C.UTF-8"}
-        for name in set(_VARIABLE.findall(run)):
-            env.setdefault(name, "$" + name)
+        for brace, name in sorted(set(_VARIABLE.findall(run))):
+            if name == "PATH":
+                continue
+            # "$NAME" wins when both spellings occur: one variable can hold only one text
+            env[name] = "${" + name + "}" if brace and name not in env else "$" + name
         done = subprocess.run(
             ["bash", str(script)],
             cwd=workdir,
@@ -492,6 +502,8 @@ def compare(request: HttpRequest | None, outcome: Outcome) -> list[str]:
     if request.method != sent.method:
         problems.append(f"method: parser {request.method!r}, curl {sent.method!r}")
     scheme, host, target = expected_target(request.url)
+    # curl sends a -H Host: in place of its own, first; it is compared here, not in the list
+    host = (request.header("Host") or host).lower()
     curl_scheme = "https" if sent.tls else "http"
     curl_host = next((v for k, v in sent.headers if k.lower() == "host"), "").lower()
     sent_target = _ESCAPE.sub(lambda m: m.group().upper(), sent.target)
@@ -508,8 +520,9 @@ def compare(request: HttpRequest | None, outcome: Outcome) -> list[str]:
         for name, value in sent.headers
         if (name.lower() not in CURL_DEFAULTS or name.lower() in named)
         and not (signed and name.lower() in _SIGV4_HEADERS)
+        and name.lower() != "host"
     ]
-    ours = list(request.headers)
+    ours = [(name, value) for name, value in request.headers if name.lower() != "host"]
     content_type = next((v for k, v in sent.headers if k.lower() == "content-type"), "")
     if request.form and content_type.startswith("multipart/form-data"):
         # the boundary is random: compare the media type only
@@ -529,8 +542,8 @@ def compare(request: HttpRequest | None, outcome: Outcome) -> list[str]:
         if body is not None:
             for name in sorted(set(request.body_files), key=len, reverse=True):
                 body = body.replace("@" + name, "" if name == "-" else outcome.files.get(name, ""))
-        elif request.body_files and sent.method == "PUT":
-            body = outcome.files.get(request.body_files[0], "")
+        elif "upload-file" in request.options:
+            body = outcome.files.get(str(request.options["upload-file"]), "")
         sent_body = sent.body.decode("utf-8", "surrogateescape")
         if (body or "") != sent_body:
             problems.append(f"body: parser {body!r}, curl {sent_body!r}")
