@@ -138,14 +138,16 @@ class Paste:
 
     @property
     def status(self) -> int | None:
-        """The status the paste is about: a response's, else the first status mentioned."""
+        """The status the paste is about: the final response's, else the first error status
+        mentioned ("DELETE gave 204, then GET gave 404" is about the 404), else the first."""
         for response in reversed(self.responses):
             if response.status is not None:
                 return response.status
-        for mention in self.statuses:
-            if mention.code is not None:
-                return mention.code
-        return None
+        codes = [mention.code for mention in self.statuses if mention.code is not None]
+        for code in codes:
+            if code >= 400:
+                return code
+        return codes[0] if codes else None
 
     @property
     def status_class(self) -> int | None:

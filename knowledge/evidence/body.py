@@ -15,6 +15,7 @@ Kinds and their facts:
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Iterator
@@ -74,6 +75,10 @@ class BodyFacts:
     status: int | None = None
 
 
+# Python's repr of a dict, as SDKs print error bodies, is read up to this size.
+_REPR_LIMIT = 16 * 1024
+
+
 def _as_json(body: str) -> Any:
     stripped = body.strip()
     if not stripped or stripped[0] not in "{[":
@@ -81,7 +86,16 @@ def _as_json(body: str) -> Any:
     try:
         return json.loads(stripped)
     except (ValueError, RecursionError):
-        return None
+        pass
+    # SDKs print bodies as Python dicts: {'ok': False, 'error': 'invalid_auth'}. literal_eval
+    # only builds literals (it runs nothing); depth and size are bounded by the limit.
+    if "'" in stripped and len(stripped) <= _REPR_LIMIT:
+        try:
+            value = ast.literal_eval(stripped)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return None
+        return value if isinstance(value, dict | list) else None
+    return None
 
 
 def _add_code(facts: BodyFacts, value: Any) -> None:
@@ -296,7 +310,15 @@ def _html(body: str) -> Evidence | None:
     text = "HTML error page" + (f" titled “{clip(title, 80)}”" if title else "")
     if layer:
         text += f", written by {layer}"
-    return Evidence("html_page", text, {"title": title, "layer": layer})
+    return Evidence("html_page", text, {"title": title, "layer": layer, "text": _visible_text(body[:8192])})
+
+
+_TAG = re.compile(r"<(script|style)\b[^>]{0,200}>.{0,4000}?</\1>|<[^<>]{0,500}>", re.IGNORECASE | re.DOTALL)
+
+
+def _visible_text(html: str) -> str:
+    """What a browser would show of an error page, roughly: tags dropped, spaces squeezed."""
+    return " ".join(_TAG.sub(" ", html).split())[:2000]
 
 
 def _xml(body: str, facts: BodyFacts) -> None:
@@ -384,8 +406,11 @@ def body_evidence(ctx: Context) -> Iterator[Evidence]:
         yield from body_evidence_for(body, "", "pasted body")
     # Only where a bad payload explains the status: a 404 or 500 with a dict printed by an SDK
     # (`{'error': ...}`, Python's repr) is an error report, not a payload.
+    # And only when the JSON is most of the paste: an object printed inside an SDK exception or
+    # a console log (Python's {'ok': False}, JavaScript's { code: 'ERR' }) is output, not input.
     if (not paste.requests and not paste.responses and len(paste.bodies) == 1
-            and paste.status in (None, 400, 415, 422)):
+            and paste.status in (None, 400, 415, 422)
+            and len(paste.bodies[0].strip()) >= 0.8 * len(paste.text.strip())):
         fault = _pasted_json_fault(paste.bodies[0])
         if fault is not None and not (fault.facts["kind"] == "single_quotes" and paste.status is not None):
             yield fault

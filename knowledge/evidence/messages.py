@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from knowledge.evidence import Context, late_extractor
+from knowledge.kb import MessagePattern
 from knowledge.model import Evidence, Paste
 from knowledge.text import clip
 
@@ -21,26 +22,42 @@ _PROSE_LIMIT = 8192
 _SHORT_PHRASE = 8
 
 
-def _is_structure(line: str) -> bool:
-    """A line that belongs to a pasted request or response rather than to the user's words."""
-    stripped = line.strip()
+def _parsed_lines(paste: Paste) -> set[str]:
+    """Header lines the recognisers already read, as `name: value` (lower case)."""
+    lines: set[str] = set()
+    for message in (*paste.requests, *paste.responses):
+        for name, value in message.headers:
+            lines.add(f"{name}: {value}".lower())
+    return lines
+
+
+def _is_structure(line: str, parsed: set[str]) -> bool:
+    """A line that belongs to a pasted request or response rather than to someone's words.
+
+    Header lines count only when a recogniser read them as headers: `Error: invalid_grant` or
+    `stripe.error.InvalidRequestError: No such customer` look like headers but are messages.
+    """
+    stripped = line.strip().lstrip("<> ").strip()
     if not stripped:
         return True
-    if stripped[0] in "<>*{}[]\"$-|" or stripped.startswith(("HTTP/", "curl", "PS>", "--")):
+    if stripped.startswith(("HTTP/", "curl ", "$ curl", "PS>", "--", "{ [", "} [")):
         return True
-    if stripped.endswith(("\\", "^", "`", ",", "{", "[")):
+    if stripped.endswith(("\\", "^", "`")):
         return True
-    name, sep, _ = stripped.partition(":")
-    return bool(sep) and 0 < len(name) <= 60 and " " not in name.strip()
+    if stripped[0] in "-" and " " not in stripped[:3]:  # curl continuation: -H '...'
+        return True
+    return stripped.lower() in parsed
 
 
 def _prose(paste: Paste) -> str:
-    """The paste minus the requests, responses and bodies it shows: what the user wrote."""
+    """The paste minus the requests, responses and bodies it shows: what the user wrote, and
+    what their tools printed around it (SDK exceptions, log lines, `curl -v` info lines)."""
     text = paste.text[:_PROSE_LIMIT]
     for body in (*paste.bodies, *(r.body for r in paste.responses), *(r.body or "" for r in paste.requests)):
         if len(body) > 3:
             text = text.replace(body[:_PROSE_LIMIT], "\n")
-    return "\n".join(line for line in text.split("\n") if not _is_structure(line))
+    parsed = _parsed_lines(paste)
+    return "\n".join(line for line in text.split("\n") if not _is_structure(line, parsed))
 
 
 def _sources(ctx: Context) -> list[tuple[str, str]]:
@@ -59,6 +76,9 @@ def _sources(ctx: Context) -> list[tuple[str, str]]:
         for key in ("error", "error_description"):
             if item.facts.get(key):
                 sources.append(("WWW-Authenticate header", str(item.facts[key])))
+    for item in ctx.evidence.of("html_page"):
+        if item.facts.get("text"):
+            sources.append(("error page", item.facts["text"]))
     for item in ctx.evidence.of("field_errors"):
         for entry in item.facts.get("items", []):
             sources.append(("field error", f"{entry.get('message', '')} {entry.get('rule', '')}"))
@@ -78,6 +98,7 @@ def message_evidence(ctx: Context) -> Iterator[Evidence]:
     # located in their most trusted source. Most pastes hit a handful of phrases.
     everything = "\n".join(lowered for _, _, lowered in sources)
     patterns = ctx.kb.messages
+    matches: list[tuple[MessagePattern, str, str, str]] = []
     for index, hits in ctx.kb.phrase_index.find(everything).items():
         pattern = patterns[index]
         if pattern.statuses and status is not None and status not in pattern.statuses:
@@ -89,9 +110,14 @@ def message_evidence(ctx: Context) -> Iterator[Evidence]:
                     best = (phrase, where, text)
             if best is not None:
                 break  # the most trusted source that matches wins
-        if best is None:  # a phrase spanning two sources: not a real match
+        if best is not None:  # (None: a phrase spanning two sources, not a real match)
+            matches.append((pattern, *best))
+    # The longest match wins: "full authentication is required" is not "is required", and
+    # "cannot deserialize value of type" is more than "json parse error".
+    for pattern, phrase, where, text in matches:
+        if any(phrase != other and phrase in other and text == other_text
+               for _, other, _, other_text in matches):
             continue
-        phrase, where, text = best
         confidence = pattern.confidence - (0.15 if len(phrase) < _SHORT_PHRASE else 0.0)
         if where == "your message":
             confidence -= 0.1  # the user's summary is a hint; the server's words are evidence

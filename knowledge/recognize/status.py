@@ -143,9 +143,11 @@ def _words_after(text: str, start: int, count: int = 2) -> list[str]:
 
 
 def _has_reason_after(text: str, start: int, code: int) -> bool:
-    after = text[start : start + 48].lstrip(" \t:-–(\"'").lower()
+    """The code's reason phrase follows it, right away or within a word or two
+    ("503 Service Unavailable", "404 Project Not Found", "408 Request Time-out")."""
+    after = text[start : start + 48].lstrip(" \t:-–(\"'").lower().replace("time-out", "timeout")
     for phrase in (_REASONS.get(code), _REASON_ALIASES.get(code)):
-        if phrase and after.startswith(phrase):
+        if phrase and (after.startswith(phrase) or (len(phrase) >= 9 and phrase in after[:32])):
             return True
     return False
 
@@ -181,7 +183,8 @@ def _judge(text: str, start: int, end: int, code: int, short: bool) -> bool:
     if after_char == "s" or (after and after[0] in _POSITIVE_AFTER):
         return True
     prev_char = text[start - 1 : start]
-    if prev_char == "(" and text[end : end + 1] == ")":
+    # "(404)" is a status; "range(256)" and "f(500)" are calls.
+    if prev_char == "(" and text[end : end + 1] == ")" and not text[start - 2 : start - 1].isalnum():
         return True
     return short
 
