@@ -310,6 +310,7 @@ class _Walker:
         self.miss_budget = MISS_BUDGET
         self.bare_checked_to = 0
         self.unclosed_until = 0  # unclosed `{` runs already walked (keeps the walk linear)
+        self.first_line = next((k for k, line in enumerate(self.lines) if line.strip()), -1)
 
     # -- driver
 
@@ -671,6 +672,10 @@ class _Walker:
         """A JSON/XML/HTML body pasted on its own, possibly inside prose on the same line."""
         if self.miss_budget <= 0:
             return i + 1
+        if i == self.first_line:
+            lone = self._lone_payload(i)
+            if lone is not None:
+                return self._keep_body(*lone, markup=False)
         line = self.lines[i]
         start = _body_start(line, self.text, self.offsets[i])
         if start is None:
@@ -698,8 +703,12 @@ class _Walker:
                 if not _looks_jsonish(body):
                     self.unclosed_until = j
                     return i + 1
+        return self._keep_body(body, j, markup=kind == "markup")
+
+    def _keep_body(self, body: str, j: int, *, markup: bool) -> int:
+        """Store a body found on its own (or as the pending response's); the next line is `j`."""
         body = body[:MAX_BODY]
-        if kind != "markup" and self._devtools_json(body):
+        if not markup and self._devtools_json(body):
             return j
         if self.pending is not None:
             self.pending.body = body
@@ -707,6 +716,40 @@ class _Walker:
         else:
             self.found.bodies.append(body)
         return j
+
+    def _lone_payload(self, i: int) -> tuple[str, int] | None:
+        """A paste that opens with `{` or `[` is almost always a payload someone is about to
+        send, so it is read as JSON even when it is too broken for `_looks_jsonish` (`[1,`,
+        `[tru]`, `{"a" b}`), and junk or a comment after the value on its line is kept in the
+        body (`[1]]`, `{"a":1}//`) so the JSON check sees it; so is an invisible character
+        before it (a byte order mark). Logs (`[INFO] ...`, `[2026-11-25 ...]`), templates
+        (`{{url}}`) and a value followed by a remark (words or a status: `... after refresh`,
+        `... // why 400`) are left to the ordinary path."""
+        line = self.lines[i]
+        stripped = line.lstrip()
+        lead = len(line) - len(stripped)
+        col = lead
+        while col < min(len(line), lead + 8) and line[col] in _LEADING_INVISIBLE:
+            col += 1
+        if line[col : col + 1] not in ("{", "["):
+            return None
+        start = self.offsets[i] + col
+        if not _payload_opening(self.text, start):
+            return None
+        invisible = line[lead:col]
+        found = self._bracketed(i, col)
+        if found is None:
+            body, j = self._unclosed(i, col)
+            return None if _has_words(body, pairs=True) else (invisible + body, j)
+        body, j = found
+        end = start + len(body)
+        line_end = self.offsets[j] - 1 if j < len(self.lines) else len(self.text)
+        rest = self.text[end:line_end]
+        if rest.strip():
+            if _has_words(rest, pairs=False) or _has_status(rest):
+                return None  # `{"a": 1} after refresh`, `[1] // why 400`: a remark on the value
+            body = self.text[start:line_end].rstrip()
+        return invisible + body, j
 
     def _unclosed(self, i: int, col: int) -> tuple[str, int]:
         """A JSON value that never closes (truncated paste): up to the next blank line."""
@@ -1061,6 +1104,126 @@ def _looks_jsonish(body: str) -> bool:
         # The first key's colon comes early in any real object; "{a ... much later :" is prose.
         return ":" in body[:512] or body.replace(" ", "") == "{}"
     return len(body) > 2 and any(ch in body for ch in '{":')
+
+
+# Words that stand for a JSON literal, right or wrong, after a `[` that opens a paste.
+_LITERAL_LIKE = frozenset(
+    "true false null tru fals nul none nil undefined nan inf infinity".split()
+)
+_JSON_WORDS = frozenset({"true", "false", "null"})
+# Invisible characters that ride along at the start of a pasted payload (a byte order mark
+# from a file, a zero-width space from a chat client); the JSON check names them.
+_LEADING_INVISIBLE = frozenset("\ufeff\u200b\u2060\u00a0")
+_CLOSING_QUOTE = {'"': '"', "'": "'", "“": "”", "‘": "’"}
+_WORDS_SCANNED = 4096
+
+
+def _payload_opening(text: str, pos: int) -> bool:
+    """Does the `{` or `[` at `pos`, the start of a paste, open a JSON payload rather than a
+    template (`{{url}}`, `{% if %}`), a log tag (`[INFO]`, `[Errno 111]`) or a timestamp?"""
+    k = pos + 1
+    end = min(len(text), pos + 200)
+    while k < end and text[k] in " \t\n":
+        k += 1
+    if k >= len(text):
+        return True  # `[` or `{` alone: a payload cut short
+    if k >= end:
+        return False
+    ch = text[k]
+    if text[pos] == "{":
+        return ch not in "{%"
+    if ch.isalpha():
+        word_end = k
+        while word_end < end and text[word_end].isalpha():
+            word_end += 1
+        return _literal_like(text[k:word_end])
+    if ch.isdigit():
+        return not _timestamp_at(text, k, end)
+    return True
+
+
+def _literal_like(word: str) -> bool:
+    """`True`, `nul`, `truee`, `NaN`, `None`, `f`: a JSON literal, misspelt or from another
+    language, rather than a log tag such as `INFO` or `Errno`."""
+    word = word.lower()
+    return (
+        word in _LITERAL_LIKE
+        or word.startswith(("tru", "fals", "nul", "undefined"))
+        or word in ("t", "f", "n")
+    )
+
+
+def _has_status(text: str) -> bool:
+    """A standalone three-digit number from 100 to 599 (`400`, `(422)`) in the first 4 KB."""
+    n = min(len(text), _WORDS_SCANNED)
+    k = 0
+    while k < n:
+        if not text[k].isdigit():
+            k += 1
+            continue
+        start = k
+        while k < n and text[k].isdigit():
+            k += 1
+        glued = (start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".-")) or (
+            k < n and (text[k].isalnum() or text[k] == ".")
+        )
+        if k - start == 3 and "1" <= text[start] <= "5" and not glued:
+            return True
+    return False
+
+
+def _timestamp_at(text: str, k: int, end: int) -> bool:
+    """`2026-11-25`, `12:00:01`, `25/Nov`: two to four digits, then `-`, `:` or `/` and a
+    digit or letter (a log line's opening stamp, not `[1:2]` or `[1-2]`)."""
+    digits = k
+    while digits < end and digits - k < 5 and text[digits].isdigit():
+        digits += 1
+    return (
+        2 <= digits - k <= 4
+        and text[digits : digits + 1] in ("-", ":", "/")
+        and text[digits + 1 : digits + 2].isalnum()
+    )
+
+
+def _has_words(text: str, *, pairs: bool) -> bool:
+    """Whether `text` has, outside quotes, a word of two or more letters that is not a JSON
+    literal (with `pairs`: two such words in a row on one line, as in `failed with`). JSON
+    broken by typos has lone bare words at most (`tru`, `NaN`, `key`); sentences have runs.
+    One pass over the first 4 KB; an apostrophe inside a word (`can't`) opens no quote."""
+    n = min(len(text), _WORDS_SCANNED)
+    quote = ""
+    prev_word = False
+    k = 0
+    while k < n:
+        ch = text[k]
+        if quote:
+            if ch == "\\":
+                k += 2
+                continue
+            if ch in (quote, _CLOSING_QUOTE[quote], "\n"):
+                quote = ""
+            k += 1
+            continue
+        if ch.isalpha():
+            start = k
+            while k < n and text[k].isalpha():
+                k += 1
+            if k < n and text[k] == "'" and k + 1 < n and text[k + 1].isalpha():
+                k += 1  # `can't`, `don't`: one word
+                while k < n and text[k].isalpha():
+                    k += 1
+            word = k - start >= 2 and text[start:k].lower() not in _JSON_WORDS
+            if word and (not pairs or prev_word):
+                return True
+            prev_word = word
+            continue
+        if ch in _CLOSING_QUOTE:
+            quote = ch
+            prev_word = False
+        elif ch not in " \t":
+            prev_word = False
+        k += 1
+    return False
 
 
 def _expects_body(response: HttpResponse) -> bool:
