@@ -674,8 +674,6 @@ def _build(t: _Transfer, shell_notes: list[str]) -> HttpRequest | None:
                 notes.append(f"URL pattern {url[:80]}: curl requests each URL, this is the first")
             url = glob.first  # also drops the backslash of an escaped bracket
     url = _with_scheme(url, t.proto_default)
-    if " " in url:
-        notes.append("the URL contains a space: curl rejects it (encode it as %20)")
 
     body = "".join(t.post_parts) if t.has_post else None
     if t.no_body:
@@ -702,6 +700,8 @@ def _build(t: _Transfer, shell_notes: list[str]) -> HttpRequest | None:
     if t.custom_method is not None:
         method = t.custom_method
     url = normalize(url, t.options.get("path-as-is") is True)
+    if " " in url:  # also from -G data, which curl appends without encoding
+        notes.append("the URL contains a space: curl rejects it (encode it as %20)")
 
     return HttpRequest(
         method=method,
