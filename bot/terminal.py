@@ -9,6 +9,8 @@ from __future__ import annotations
 from knowledge.model import Cause, Diagnosis
 
 _STYLES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
+# C0 controls (ESC above all: a paste must not drive the user's terminal) shown as U+FFFD.
+_CONTROLS = {c: "\ufffd" for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]}
 _OTHER_CAUSES_SHOWN = 4
 
 
@@ -76,4 +78,4 @@ def render_terminal(diagnosis: Diagnosis, *, colour: bool = False) -> str:
             for cause in rest[:_OTHER_CAUSES_SHOWN]:
                 first = f" — {cause.evidence[0]}" if cause.evidence else ""
                 out.append(f"  • {cause.title} ({_percent(cause.confidence)}){pen(first, 'dim')}")
-    return "\n".join(out) + "\n"
+    return "\n".join(out).translate(_CONTROLS) + "\n"

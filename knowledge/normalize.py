@@ -2,7 +2,8 @@
 
 Slack escapes `&`, `<` and `>` as entities, wraps links as `<http://x|x>`, mentions as `<@U123>`
 and channels as `<#C123|name>`; people wrap pastes in code fences. Text over `MAX_CHARS` is cut
-(with a warning) so that no paste can make the engine slow.
+(with a warning) so that no paste can make the engine slow. Line endings become LF; other
+control characters are kept (the JSON check needs them).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ MAX_CHARS = 64 * 1024
 # <http://x|label>, <mailto:a@b|a@b>, <@U123>, <#C123|name>, <!here>: no nesting, bounded.
 _SLACK_MARKUP = re.compile(r"<([@#!]?)([^<>|\s]{1,2048})(?:\|([^<>]{0,2048}))?>")
 _FENCE = re.compile(r"^[ \t]*```[A-Za-z0-9_+-]{0,20}[ \t]*$|```", re.MULTILINE)
-# C0 controls other than tab, LF and CR, plus DEL: never meaningful in a paste.
-_CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+# A paste is binary when at least this many characters, and over 5% of it, are NULs or
+# undecodable bytes; below that a stray NUL is just part of what is being diagnosed.
+_BINARY_MIN = 8
 
 
 @dataclass
@@ -67,13 +69,14 @@ def normalize(text: str) -> Normalized:
         )
     total = len(text) or 1
     odd = text.count("\x00") + text.count("\ufffd")
-    binary = odd * 20 > total  # over 5% NULs or undecodable bytes: not text
+    binary = odd >= _BINARY_MIN and odd * 20 > total
     if binary:
         warnings.append(
             "The paste looks like binary data, not text: paste the HTTP response as text "
             "(`curl -i ...`) or the command you ran."
         )
-    text = text.translate(_CONTROL)
+    # Control characters stay: a raw control character inside a JSON string is exactly the kind
+    # of fault the JSON check must see. Whatever prints text (terminal, Slack) neutralises them.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unescape_slack(text)
     if "```" in text:

@@ -70,3 +70,10 @@ def test_secret_is_never_echoed() -> None:
     assert key.encode() not in result.stdout
     assert key.encode() not in result.stderr
     assert any("rotate" in w.lower() for w in json.loads(result.stdout)["warnings"])
+
+
+def test_terminal_output_cannot_be_driven_by_the_paste() -> None:
+    # A paste carrying ANSI escapes must not clear or recolour the user's terminal.
+    result = run("diagnose", "\x1b[2J\x1b]0;pwned\x07 getting 429s")
+    assert result.returncode == 0
+    assert b"\x1b" not in result.stdout and b"\x07" not in result.stdout

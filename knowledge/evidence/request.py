@@ -107,9 +107,16 @@ def _body_kind(body: str) -> str:
 
 def _body_evidence(request: HttpRequest) -> Iterator[Evidence]:
     body = request.body
-    if not body or (request.body_files and body.startswith("@")):
+    if body is None or (request.body_files and body.startswith("@")):
         return
     content_type = (request.header("Content-Type") or "").lower()
+    if not body.strip():
+        # An empty body labelled JSON (`--data-raw ''`, `--json ''`) is not JSON: servers answer 400.
+        if "json" in content_type:
+            yield Evidence("body_json_fault", "The request body is empty but labelled JSON",
+                           {"fault": "the body is empty", "kind": "empty", "line": 1, "column": 1,
+                            "snippet": ""})
+        return
     kind = _body_kind(body)
     is_json_type = "json" in content_type
     if kind == "json" or is_json_type:

@@ -944,8 +944,7 @@ def test_e2e_valid_json_is_not_blamed(name: str) -> None:
 @pytest.mark.parametrize("name", _E2E_N)
 def test_e2e_invalid_json_is_named(name: str) -> None:
     text = N_CASES[name]
-    if name != "n_empty":  # an empty -d '' is judged by request.py: see the xfail below
-        assert _json_causes(_curl(text)), text
+    assert _json_causes(_curl(text)), text
     assert bool(_json_causes(text)) is (name not in _NOT_A_LONE_PAYLOAD), text
 
 
@@ -964,11 +963,6 @@ def test_e2e_names_the_fault_in_the_evidence() -> None:
     "body",
     ['["a\x00b"]', "[\x0c]", "[1]\x00", ""],
     ids=["nul-in-string", "form-feed", "nul-after", "empty-body"],
-)
-@pytest.mark.xfail(
-    strict=True,
-    reason="knowledge/normalize.py drops C0 controls before the body is checked, and request.py "
-    "skips an empty body; the checker itself rejects all of these",
 )
 def test_e2e_control_characters_and_empty_body(body: str) -> None:
     assert check_json(body) is not None

@@ -18,8 +18,13 @@ def test_code_fences_are_stripped() -> None:
     assert normalize("```HTTP/1.1 500```").text == "HTTP/1.1 500"
 
 
-def test_control_characters_and_line_endings() -> None:
-    assert normalize("a\x00b\x07c\r\nd\re").text == "abc\nd\ne"
+def test_line_endings_unified_and_control_characters_kept() -> None:
+    # A raw control character inside a JSON string is a fault the JSON check must still see.
+    assert normalize("a\x00b\x07c\r\nd\re").text == "a\x00b\x07c\nd\ne"
+
+
+def test_a_stray_nul_is_not_binary() -> None:
+    assert not normalize('["a\x00a"]').binary
 
 
 def test_long_paste_is_truncated_with_warning() -> None:
