@@ -49,6 +49,8 @@ _TYPOGRAPHIC_DASHES = ("\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212
 
 # What --compressed asks for in a typical curl 8 build (the list depends on its libraries).
 ACCEPT_ENCODING = "deflate, gzip, br, zstd"
+# curl's NTLM type-1 message: signature, type 1, its flags, empty domain and host.
+_NTLM_TYPE1 = "TlRMTVNTUAABAAAABoIIAAAAAAAAAAAAAAAAAAAAAAA="
 _AUTH_SCHEMES = ("basic", "digest", "ntlm", "negotiate", "anyauth")
 # Host prefixes curl maps to a scheme when the URL has none.
 _GUESSED_SCHEMES = (("ftp.", "ftp"), ("dict.", "dict"), ("ldap.", "ldap"), ("imap.", "imap"),
@@ -676,10 +678,13 @@ def _build(t: _Transfer, shell_notes: list[str]) -> HttpRequest | None:
     url = _with_scheme(url, t.proto_default)
 
     body = "".join(t.post_parts) if t.has_post else None
+    # curl allows one way of sending per request; -G turns -d into query data, not a body
+    sending = [flag for flag, used in (("-I", t.no_body), ("-d", t.has_post and not t.use_get),
+                                       ("-F", bool(t.form)), ("-T", bool(t.uploads))) if used]  # fmt: skip
+    if len(sending) > 1:
+        notes.append(f"{' and '.join(sending)} together: curl refuses to mix them")
     if t.no_body:
         method = "HEAD"
-        if t.has_post and not t.use_get:
-            notes.append("-I/--head with -d data: curl refuses to mix them")
     elif t.has_post and t.use_get:
         method = "GET"
     elif t.has_post or t.form:
@@ -688,15 +693,18 @@ def _build(t: _Transfer, shell_notes: list[str]) -> HttpRequest | None:
         method = "PUT"
     else:
         method = "GET"
-    if t.has_post and t.form:
-        notes.append("-d and -F together: curl refuses to mix them")
     if t.has_post and t.use_get:
         url = _append_query(url, body or "")
         body = None
-    if t.queries:
+        if t.queries:
+            notes.append("--url-query with -G data: curl appends only the -G data")
+    elif t.queries:
         url = _append_query(url, "&".join(t.queries))
     if t.uploads and not t.has_post:
-        url = _upload_url(url, t.uploads[0], notes)
+        upload = t.uploads[0]
+        if t.options.get("globoff") is not True:
+            upload = glob_first(upload).first  # -T globs its file name like a URL
+        url = _upload_url(url, upload, notes)
     if t.custom_method is not None:
         method = t.custom_method
     url = normalize(url, t.options.get("path-as-is") is True)
@@ -756,16 +764,23 @@ def _upload_url(url: str, filename: str, notes: list[str]) -> str:
     if filename in ("-", "."):
         return url
     scheme = _SCHEME.match(url)
-    rest = url[scheme.end() :] if scheme else url
-    path = rest.split("?", 1)[0].split("#", 1)[0]
+    start = scheme.end() if scheme else 0
+    rest = url[start:]
+    path_end = len(rest)
+    for mark in "?#":
+        at = rest.find(mark)
+        if 0 <= at < path_end:
+            path_end = at
+    path = rest[:path_end]
     if "/" in path and not path.endswith("/"):
         return url
     leaf = filename.replace("\\", "/").rsplit("/", 1)[-1]
     if not leaf:
         return url
     notes.append(f"-T {filename}: curl appends the file name to a URL ending in '/'")
-    joined = url if path.endswith("/") else url + "/"
-    return joined + quote(leaf, safe="-._~")
+    # the name goes at the end of the path, before any query
+    joined = path if path.endswith("/") else path + "/"
+    return url[:start] + joined + quote(leaf, safe="-._~") + rest[path_end:]
 
 
 def _custom_header(raw: str) -> tuple[str, str | None] | None:
@@ -847,11 +862,17 @@ def _authorization(t: _Transfer, url: str, notes: list[str]) -> str | None:
     if credentials is None:
         return None
     if challenge and not t.auth.get("basic"):
+        if challenge[0] == "ntlm":
+            # NTLM starts at once with its fixed type-1 (negotiate) message
+            notes.append("--ntlm: the credentials go in the later type-3 message")
+            return f"NTLM {_NTLM_TYPE1}"
         notes.append(f"--{challenge[0]}: curl sends no credentials until the server's challenge")
         return None
     if ":" not in credentials:
-        notes.append("-u without ':password': curl prompts for the password")
-        return None
+        if not from_url:
+            notes.append("-u without ':password': curl prompts for the password")
+            return None
+        credentials += ":"  # a user in the URL alone goes with an empty password
     if from_url:
         notes.append("credentials in the URL: curl sends them as Basic auth")
     token = base64.b64encode(credentials.encode("utf-8", "surrogatepass")).decode("ascii")

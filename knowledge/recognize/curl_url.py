@@ -3,7 +3,8 @@
 - Globbing (tool_urlglob.c): `{a,b}` sets and `[1-3]` / `[a-c]` / `[01-10:2]` ranges make
   several URLs; curl requests the first one first. `-g` turns this off. A malformed pattern
   (`[status]`, an unmatched brace) makes curl refuse the command.
-- Normalisation (urlapi.c): `.` and `..` path segments are removed (unless --path-as-is), and
+- Normalisation (urlapi.c): `.` and `..` path segments are removed (unless --path-as-is),
+  bytes beyond ASCII in the path are percent-encoded (the query is sent as written), and
   curl 8.20+ writes the hex digits of every percent-escape upper-case (RFC 3986 section 2.1).
 
 Every function is a single left-to-right scan: linear in the URL and never raising.
@@ -150,10 +151,16 @@ def normalize(url: str, path_as_is: bool) -> str:
     path, tail = rest[:cut], rest[cut:]
     if not path_as_is and "." in path:
         path = remove_dot_segments(path)
+    if not path.isascii():
+        path = "".join(ch if ch.isascii() else _encode_char(ch) for ch in path)
     rebuilt = head.group() + path + tail
     if "%" in rest:
         rebuilt = head.group() + _ESCAPE.sub(lambda m: m.group().upper(), rebuilt[head.end() :])
     return rebuilt
+
+
+def _encode_char(ch: str) -> str:
+    return "".join(f"%{byte:02X}" for byte in ch.encode("utf-8", "surrogatepass"))
 
 
 def remove_dot_segments(path: str) -> str:

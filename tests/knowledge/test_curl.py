@@ -108,12 +108,33 @@ def test_form_parts() -> None:
     assert request.body is None
 
 
+@pytest.mark.parametrize(
+    ("command", "note"),
+    [
+        ("curl -I -d a=1 https://x", "-I and -d together"),
+        ("curl -d a=1 -F b=2 https://x", "-d and -F together"),
+        ("curl -d a=1 -T f.txt https://x", "-d and -T together"),
+        ("curl -F a=1 -T f.txt https://x", "-F and -T together"),
+        ("curl -I -T f.txt https://x", "-I and -T together"),
+    ],
+)
+def test_one_way_of_sending_per_request(command: str, note: str) -> None:
+    request = parse(command)
+    assert any(n.startswith(note) and "refuses" in n for n in request.notes)
+    # -G turns -d into query data, so it mixes with -I
+    assert not any("refuses" in n for n in parse("curl -G -I -d a=1 https://x").notes)
+
+
 def test_upload_file() -> None:
     request = parse("curl -T ./build/app.zip https://x.com/uploads/")
     assert request.method == "PUT"
     assert request.url == "https://x.com/uploads/app.zip"
     assert request.body_files == ["./build/app.zip"]
     assert parse("curl -T a.txt https://x.com/dest.txt").url == "https://x.com/dest.txt"
+    # the name goes at the end of the path, before the query; -T globs its name like a URL
+    assert parse("curl -T a.txt 'https://x.com/d/?o=1'").url == "https://x.com/d/a.txt?o=1"
+    assert parse("curl -T a.txt https://x.com").url == "https://x.com/a.txt"
+    assert parse("curl -T 'r-{a,b}.txt' https://x.com/in/").url == "https://x.com/in/r-a.txt"
 
 
 # --- headers curl adds -------------------------------------------------------------------------
@@ -150,15 +171,22 @@ def test_user_auth() -> None:
     request = parse("curl -u alice https://x")
     assert request.header("Authorization") is None
     assert any("prompt" in n for n in request.notes)
-    # credentials in the URL are sent as Basic too
+    # credentials in the URL are sent as Basic too; a user alone there has an empty password
     assert parse("curl https://bob:p%40ss@x.com/").header("Authorization") == basic("bob:p@ss")
+    assert parse("curl https://bob@x.com/").header("Authorization") == basic("bob:")
 
 
-@pytest.mark.parametrize("scheme", ["--digest", "--ntlm", "--negotiate", "--anyauth"])
+@pytest.mark.parametrize("scheme", ["--digest", "--negotiate", "--anyauth"])
 def test_challenge_auth_sends_no_header(scheme: str) -> None:
     request = parse(f"curl {scheme} -u a:b https://x")
     assert request.header("Authorization") is None
     assert any(scheme in n for n in request.notes)
+
+
+def test_ntlm_opens_with_its_negotiate_message() -> None:
+    request = parse("curl --ntlm -u 'DOM\\u:p' https://x")
+    assert request.header("Authorization") == "NTLM TlRMTVNTUAABAAAABoIIAAAAAAAAAAAAAAAAAAAAAAA="
+    assert base64.b64decode(request.header("Authorization")[5:])[:9] == b"NTLMSSP\x00\x01"
 
 
 def test_bearer_agent_referer_cookie_compressed() -> None:
@@ -314,6 +342,8 @@ def test_url_globs_like_curl(given_url: str, effective: str, refused: bool) -> N
         ("https://x/a/..", "https://x/"),
         ("https://x/../../a?q=../x#/../f", "https://x/a?q=../x#/../f"),
         ("https://x/a%2fb?q=%3d%e2%9c%93", "https://x/a%2Fb?q=%3D%E2%9C%93"),
+        # bytes beyond ASCII are encoded in the path; the query goes as written
+        ("https://x/caf\u00e9/?q=\u00fc", "https://x/caf%C3%A9/?q=\u00fc"),
     ],
 )
 def test_url_normalised_as_curls_url_parser_does(given_url: str, effective: str) -> None:
@@ -348,6 +378,10 @@ def test_url_query_and_space_in_url() -> None:
     request = parse("curl --url-query 'q=a b' --url-query '+raw=1&x' https://x.com/s?p=1")
     assert request.url == "https://x.com/s?p=1&q=a+b&raw=1&x"
     assert request.method == "GET"
+    # with -G data curl appends only that data (tool_operate.c picks one of the two)
+    request = parse("curl -G --url-query z=3 -d x=1 https://x.com/q")
+    assert request.url == "https://x.com/q?x=1"
+    assert any("--url-query" in n for n in request.notes)
     request = parse("curl 'https://x.com/a b'")
     assert any("space" in n for n in request.notes)
 
