@@ -207,3 +207,13 @@ def test_split_never_raises(text: str, flavour: str | None) -> None:
     split = split_command(text, flavour=flavour)
     assert 0 <= split.end <= len(text)
     assert all(isinstance(word, str) for word in split.words)
+
+
+def test_firefox_windows_copy_reads_as_cmd() -> None:
+    # Firefox doubles a quote inside a quoted Windows argument
+    line = 'curl "https://x/s" -X POST --data-raw "{""q"":""hi"",""n"":1}"'
+    assert detect_flavour(line) == CMD
+    assert words(line)[-1] == '{"q":"hi","n":1}'
+    # an empty JSON string in sh quoting is not that
+    assert detect_flavour("""curl -d '{"a":""}' https://x""") == POSIX
+    assert detect_flavour('curl -d "{\\"a\\":\\"\\"}" https://x') == POSIX
