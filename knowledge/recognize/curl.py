@@ -668,13 +668,13 @@ def _build(t: _Transfer, shell_notes: list[str]) -> HttpRequest | None:
         extra = ", ".join(u[:60] for u in t.urls[1:4])
         notes.append(f"{len(t.urls) - 1} more URL(s) fetched with the same options: {extra}")
     if t.options.get("globoff") is not True:
+        # The URL is kept as written (globbing left alone: the engine diagnoses the command the
+        # user wrote); what curl would fetch first is noted.
         glob = glob_first(url)
         if glob.problem:
             notes.append(f"{glob.problem}: curl refuses the URL")
-        else:
-            if glob.expanded:
-                notes.append(f"URL pattern {url[:80]}: curl requests each URL, this is the first")
-            url = glob.first  # also drops the backslash of an escaped bracket
+        elif glob.expanded:
+            notes.append(f"URL pattern: curl requests each URL, first {glob.first[:100]}")
     url = _with_scheme(url, t.proto_default)
 
     body = "".join(t.post_parts) if t.has_post else None

@@ -4,8 +4,9 @@
   several URLs; curl requests the first one first. `-g` turns this off. A malformed pattern
   (`[status]`, an unmatched brace) makes curl refuse the command.
 - Normalisation (urlapi.c): `.` and `..` path segments are removed (unless --path-as-is),
-  bytes beyond ASCII in the path are percent-encoded (the query is sent as written), and
-  curl 8.20+ writes the hex digits of every percent-escape upper-case (RFC 3986 section 2.1).
+  and bytes beyond ASCII in the path are percent-encoded (the query is sent as written).
+  Percent-escapes keep the case the user wrote: curl 8.20+ upper-cases them, older curls do
+  not, and a diagnosis should quote the URL as typed.
 
 Every function is a single left-to-right scan: linear in the URL and never raising.
 """
@@ -138,7 +139,7 @@ def _range_first(url: str, i: int) -> tuple[str, int, str | None]:
 
 
 def normalize(url: str, path_as_is: bool) -> str:
-    """The URL as curl's URL parser sends it: dot segments resolved, escapes upper-case."""
+    """The URL as curl's URL parser sends it: dot segments resolved, non-ASCII path bytes escaped."""
     head = _SCHEME_AUTHORITY.match(url)
     if head is None:
         return url
@@ -153,10 +154,7 @@ def normalize(url: str, path_as_is: bool) -> str:
         path = remove_dot_segments(path)
     if not path.isascii():
         path = "".join(ch if ch.isascii() else _encode_char(ch) for ch in path)
-    rebuilt = head.group() + path + tail
-    if "%" in rest:
-        rebuilt = head.group() + _ESCAPE.sub(lambda m: m.group().upper(), rebuilt[head.end() :])
-    return rebuilt
+    return head.group() + path + tail
 
 
 def _encode_char(ch: str) -> str:
