@@ -18,9 +18,12 @@ from knowledge.recognize.status import find_statuses
 def recognize(text: str) -> Paste:
     requests = find_curl_commands(text)
     http = find_http(text)
+    # A status line decides the status (Paste.status reads responses first), so prose mentions
+    # are only looked for when no response carries one.
+    has_status_line = any(response.status is not None for response in http.responses)
     paste = Paste(
         text=text,
-        statuses=find_statuses(text),
+        statuses=[] if has_status_line else find_statuses(text),
         requests=requests + http.requests,
         responses=http.responses,
         bodies=http.bodies,
