@@ -148,11 +148,34 @@ def fill(lines: tuple[str, ...] | list[str], facts: dict[str, Any]) -> list[str]
         if "{" not in line:
             out.append(line)
             continue
-        names = PLACEHOLDER.findall(line)
-        if any(facts.get(name) in (None, "") for name in names):
+        parts = _template(line)
+        if parts is None:  # braces but no placeholder: the line as written
+            out.append(line)
             continue
-        out.append(PLACEHOLDER.sub(lambda m: str(facts[m.group(1)]), line) if names else line)
+        values = [facts.get(name) for name in parts[1::2]]
+        if any(value is None or value == "" for value in values):
+            continue
+        pieces = list(parts)
+        pieces[1::2] = [str(value) for value in values]
+        out.append("".join(pieces))
     return out
+
+
+_TEMPLATES: dict[str, tuple[str, ...] | None] = {}
+# Knowledge lines number in the low thousands; past this, lines are split but not cached.
+_TEMPLATE_CACHE_MAX = 20_000
+
+
+def _template(line: str) -> tuple[str, ...] | None:
+    """`line` split into literal, name, literal, name, ... (cached: knowledge lines are few)."""
+    cached = _TEMPLATES.get(line, False)
+    if cached is not False:
+        return cached  # type: ignore[return-value]
+    split = tuple(PLACEHOLDER.split(line))
+    parts = split if len(split) > 1 else None
+    if len(_TEMPLATES) < _TEMPLATE_CACHE_MAX:
+        _TEMPLATES[line] = parts
+    return parts
 
 
 # --- loading and validation -------------------------------------------------------------
