@@ -11,6 +11,9 @@ app makes lands in `fake.calls`. It also serves:
   that status (429 carries `Retry-After` and `{"ok": false, "error": "ratelimited"}`).
 - `fake.add_message(...)`: messages `conversations.replies` / `conversations.history` return;
   messages the app posts with `chat.postMessage` are added too.
+- `fake.socket_url`: set it (e.g. to `FakeSocketMode.new_url` from tests/fakesocket.py) and
+  `apps.connections.open` answers `{"ok": true, "url": fake.socket_url()}` for `fake.app_token`,
+  as Slack does for Socket Mode apps.
 
 Usage::
 
@@ -82,8 +85,12 @@ class FakeSlack:
     """The fake server. Thread-safe; start with `start()` or use as a context manager."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, bot_token: str = "xoxb-test-token",
-                 team_id: str = "T0001", bot_user_id: str = "UBOT", bot_id: str = "BBOT") -> None:
+                 team_id: str = "T0001", bot_user_id: str = "UBOT", bot_id: str = "BBOT",
+                 app_token: str = "xapp-1-A0APP-test-token") -> None:
         self.bot_token = bot_token
+        self.app_token = app_token
+        # Where apps.connections.open sends Socket Mode clients; None: Socket Mode not set up.
+        self.socket_url: Callable[[], str] | None = None
         self.team_id = team_id
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
@@ -228,6 +235,10 @@ class FakeSlack:
 
     def _builtin(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         channel = str(params.get("channel", ""))
+        if method == "apps.connections.open":
+            if self.socket_url is None:
+                return {"ok": False, "error": "internal_error"}
+            return {"ok": True, "url": self.socket_url()}
         if method == "auth.test":
             return {"ok": True, "url": "https://example.slack.com/", "team": "Example",
                     "user": "apierror", "team_id": self.team_id, "user_id": self.bot_user_id,
@@ -356,8 +367,12 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 if failure is not None:
                     self._fail(failure)
                     return
-                if method != "auth.test" and token != fake.bot_token:
-                    self._json(200, {"ok": False, "error": "invalid_auth"})
+                # apps.connections.open takes only the app-level token, every other method the bot's.
+                expected = fake.app_token if method == "apps.connections.open" else fake.bot_token
+                if method != "auth.test" and token != expected:
+                    error = "not_allowed_token_type" if token in (fake.bot_token, fake.app_token) \
+                        else "invalid_auth"
+                    self._json(200, {"ok": False, "error": error})
                     return
                 self._json(200, fake._answer(method, params))
             elif url.path.startswith("/response/"):
