@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from socketserver import ThreadingMixIn
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.app import create_app
 from bot.config import Settings
@@ -30,6 +32,8 @@ from bot.services import Services
 from bot.slack_client import make_client
 
 if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
     from bot.memory import Memory
 
 log = logging.getLogger(__name__)
@@ -185,6 +189,50 @@ def start_digest_loop(runtime: Runtime, every: float = DIGEST_EVERY_SECONDS) -> 
     return thread
 
 
+class SocketModeError(Exception):
+    """Socket Mode could not start; the message is one line, without tokens or ticket URLs."""
+
+
+# What apps.connections.open's errors mean for whoever set SLACK_APP_TOKEN.
+_OPEN_ERRORS = {
+    "invalid_auth": "SLACK_APP_TOKEN was rejected (invalid_auth)",
+    "not_authed": "SLACK_APP_TOKEN was rejected (not_authed)",
+    "token_revoked": "SLACK_APP_TOKEN was revoked (token_revoked)",
+    "not_allowed_token_type": "SLACK_APP_TOKEN must be an app-level token (xapp-...) with "
+                              "connections:write (not_allowed_token_type)",
+}
+
+
+def start_socket_mode(runtime: Runtime, app_token: str) -> SocketModeHandler:
+    """Open the Socket Mode websocket; raises SocketModeError when it cannot.
+
+    slack_sdk's builtin client raises only when apps.connections.open fails: a refused or
+    failed websocket handshake is logged and left to its background reconnects. At startup
+    that is a configuration problem (egress to Slack blocked, wrong SLACK_API_URL), so it
+    fails here instead of logging "connected" and serving nothing.
+    """
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    handler = SocketModeHandler(runtime.app, app_token,
+                                web_client=make_client(token=app_token, settings=runtime.settings))
+    try:
+        handler.connect()
+    except SlackApiError as exc:
+        handler.close()
+        error = str(exc.response.get("error") or "unknown_error")
+        raise SocketModeError(_OPEN_ERRORS.get(error, f"apps.connections.open failed ({error})")) from exc
+    except Exception as exc:
+        handler.close()
+        # Exception texts can run over lines (SlackApiError's does); one line for the operator.
+        detail = (str(exc).splitlines() or [""])[0][:200]
+        raise SocketModeError(f"{type(exc).__name__}: {detail}") from exc
+    if not handler.client.is_connected():
+        host = urlsplit(handler.client.wss_uri or "").hostname or "?"
+        handler.close()
+        raise SocketModeError(f"the websocket at {host} did not open (see the log above)")
+    return handler
+
+
 def run(host: str, port: int) -> int:
     """Run until SIGINT/SIGTERM. Returns the exit status (2: missing configuration)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -202,16 +250,11 @@ def run(host: str, port: int) -> int:
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     socket_handler = None
-    if socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        socket_handler = SocketModeHandler(runtime.app, settings.app_token,
-                                           web_client=make_client(token=settings.app_token,
-                                                                  settings=settings))
+    if settings.app_token is not None:
         try:
-            socket_handler.connect()
-        except Exception as exc:
-            sys.stderr.write(f"apierror: Socket Mode could not connect: {type(exc).__name__}: {exc}\n")
+            socket_handler = start_socket_mode(runtime, settings.app_token)
+        except SocketModeError as exc:
+            sys.stderr.write(f"apierror: Socket Mode could not connect: {exc}\n")
             http.close()
             runtime.close()
             return 1
