@@ -1,0 +1,56 @@
+"""curl options that carry credentials: `-u`/`--user`/`--proxy-user`, `--oauth2-bearer`, `--pass`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from knowledge.secrets.authorization import token_hit
+from knowledge.secrets.model import MASK, MIN_FORM_LEN, PRIORITY_STRUCTURE, Hit, Secret
+from knowledge.secrets.placeholders import is_placeholder
+from knowledge.secrets.userinfo import userinfo_hits
+from knowledge.secrets.view import View, keyword_at
+
+_CURL_ARG_RE = re.compile(
+    r"(?:'(?P<a>[^'\r\n]{1,8192})'|\"(?P<b>[^\"\r\n]{1,8192})\"|(?P<c>[^\s'\"]{1,8192}))"
+)
+_OPTION_GAP_RE = re.compile(r"[ \t]{1,8}|=")
+
+
+def option_args(view: View, options: tuple[bytes, ...], attached: bool) -> Iterator[tuple[str, int]]:
+    """Arguments of curl options (`-u x`, `--user=x`, `-ux` when `attached`), quotes removed."""
+    text = view.text
+    for option in options:
+        consumed = 0
+        for index in keyword_at(view, option):
+            if index < consumed:
+                continue
+            pos = index + len(option)
+            gap = _OPTION_GAP_RE.match(text, pos)
+            if gap:
+                pos = gap.end()
+            elif not (attached and len(option) == 2):
+                continue
+            match = _CURL_ARG_RE.match(text, pos)
+            if match:
+                consumed = match.end()
+                for group in ("a", "b", "c"):
+                    if match.group(group) is not None:
+                        yield match.group(group), match.start(group)
+                        break
+
+
+def scan_curl_user(view: View) -> Iterator[Hit]:
+    """curl `-u user:password` (and --proxy-user), `--oauth2-bearer`, `--pass` (key passphrase)."""
+    for value, start in option_args(view, (b"-u", b"--user", b"--proxy-user"), True):
+        user, colon, password = value.partition(":")
+        if colon:
+            yield from userinfo_hits(user, password, start, "curl -u")
+    for value, start in option_args(view, (b"--oauth2-bearer",), False):
+        hit = token_hit(value, start, "Bearer token in curl --oauth2-bearer")
+        if hit:
+            yield hit
+    for value, start in option_args(view, (b"--pass",), False):
+        if len(value) >= MIN_FORM_LEN and not is_placeholder(value):
+            yield Hit(Secret("password", "Key passphrase in curl --pass", value, MASK),
+                       start, start + len(value), PRIORITY_STRUCTURE)

@@ -1,0 +1,94 @@
+"""`find_secrets`: run every detector over a paste and keep one Secret per value.
+
+Detectors run only when their keyword occurs at all. When several find the same value, the
+strongest wins (vendor shape > structure > named field > keyword + entropy), and a weaker hit
+that merely wraps a stronger one (a named field holding a PEM block) is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from knowledge.secrets.authorization import scan_authorization, scan_bearer
+from knowledge.secrets.cookies import scan_cookies
+from knowledge.secrets.curl_options import scan_curl_user
+from knowledge.secrets.model import MAX_SCAN_CHARS, MAX_SECRETS, Hit, Secret
+from knowledge.secrets.named import KV_KEYWORDS, scan_name_value_pairs, scan_named
+from knowledge.secrets.pairs import scan_pairs
+from knowledge.secrets.prose import scan_prose
+from knowledge.secrets.shapes import scan_shapes
+from knowledge.secrets.userinfo import scan_url_credentials
+from knowledge.secrets.view import View
+
+
+def _all_hits(view: View) -> Iterator[Hit]:
+    low = view.low
+    shape_hits = list(scan_shapes(view))
+    yield from shape_hits
+    yield from scan_pairs(view, shape_hits)
+    if b"authorization" in low:
+        yield from scan_authorization(view)
+    if b"bearer" in low:
+        yield from scan_bearer(view)
+    if b"-u" in low or b"--oauth2-bearer" in low or b"--pass" in low:  # -u finds --user too
+        yield from scan_curl_user(view)
+    if b"@" in low and b"://" in low:
+        yield from scan_url_credentials(view)
+    if b"cookie" in low or b"-b" in low:
+        yield from scan_cookies(view)
+    if any(keyword in low for keyword in KV_KEYWORDS):
+        yield from scan_named(view)
+        yield from scan_prose(view)
+    if b'"value"' in low:
+        yield from scan_name_value_pairs(view)
+
+
+_FILLER_RE = re.compile(r"(?:\\[nrt\"]|[\s\"'=:,;])+")
+
+
+def _resolve(hits: Iterable[Hit]) -> list[Secret]:
+    """One Secret per value, the strongest detector winning; weaker wrappers of a stronger value
+    (a named field whose value is a PEM block plus a newline) are dropped."""
+    best: dict[str, Hit] = {}
+    for hit in hits:
+        value = hit.secret.value
+        known = best.get(value)
+        if known is None:
+            if len(best) >= MAX_SECRETS:
+                break
+            best[value] = hit
+            continue
+        forms = tuple(dict.fromkeys(known.secret.forms + hit.secret.forms))
+        winner = hit if hit.priority > known.priority else known
+        if forms != winner.secret.forms:
+            s = winner.secret
+            winner = Hit(Secret(s.kind, s.label, s.value, s.masked, s.live, forms),
+                          winner.start, winner.end, winner.priority)
+        best[value] = winner
+    ranked = sorted(best.values(), key=lambda h: -h.priority)
+    kept: list[Hit] = []
+    for hit in ranked:
+        wrapper = False
+        for stronger in kept:
+            if stronger.priority <= hit.priority or stronger.secret.value not in hit.secret.value:
+                continue
+            rest = hit.secret.value.replace(stronger.secret.value, "")
+            if len(_FILLER_RE.sub("", rest)) < 8:
+                wrapper = True
+                break
+        if not wrapper:
+            kept.append(hit)
+    kept.sort(key=lambda h: (h.start, -h.priority))
+    return [hit.secret for hit in kept]
+
+
+def find_secrets(text: str) -> list[Secret]:
+    """Every live-looking credential in `text`, in order of appearance; never raises.
+
+    Placeholders (`$TOKEN`, `<your-key>`, `sk_test_xxx`), ids (UUIDs, request ids, commit
+    hashes) and publishable keys are not secrets. Test-mode keys are, with `live=False`.
+    """
+    if not text or not isinstance(text, str):
+        return []
+    return _resolve(_all_hits(View.of(text[:MAX_SCAN_CHARS])))

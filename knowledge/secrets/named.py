@@ -1,0 +1,170 @@
+"""Values of fields whose name says credential: `name: value` / `name=value` in headers, query
+strings, form and JSON bodies, YAML, env files and code, plus Postman/HAR `{"key": ..., "value": ...}`.
+
+`name_class` decides how strongly a name says credential (`x-api-key`, `clientSecret`,
+`DB_PASSWORD` yes; `next_page_token`, `max_tokens` no).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from knowledge.secrets.authorization import scan_authorization
+from knowledge.secrets.entropy import credential_like, looks_random
+from knowledge.secrets.model import MASK, MIN_FORM_LEN, PRIORITY_NAMED, Hit, Secret
+from knowledge.secrets.placeholders import is_placeholder
+from knowledge.secrets.view import View, occurrences
+
+# After a name (optionally quoted, JSON-escaped quotes too): `:`, `=`, `:=` or `=>`, a value.
+# The quoted alternatives use disjoint classes, so no input makes this backtrack. Unquoted values
+# stop at `=` and `:` (padding `=` at the end allowed), so `a=b=c...` cannot make values overlap.
+_KV_AFTER_RE = re.compile(
+    r"""(?:
+        \\?["']\]?[ \t]{0,8}(?:,|:=|=>|==|[:=])   # "name": / "name", (code) / ["name"] =
+      | [ \t]{0,8}(?::=|=>|==|[:=])              # name: / name= / name==value (HTTPie)
+    )
+    [ \t]{0,8}
+    (?:
+        \\"(?P<v1>[^"\\\r\n]{1,4096})\\"
+      | "(?P<v2>(?:[^"\\\r\n]|\\.){1,4096})"
+      | '(?P<v3>[^'\r\n]{1,4096})'
+      | (?P<v4>[^\s"'`<>|,;&\\()\[\]{}=:]{1,4096}={0,3})
+    )""",
+    re.X,
+)
+KV_KEYWORDS = (
+    b"pass", b"pwd", b"secret", b"token", b"key", b"sig", b"auth", b"sess", b"sid", b"cred",
+)
+_NAME_MAX = 64
+_CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_STRONG_SUFFIXES = (
+    "password", "passwd", "passphrase", "passcode", "secret", "token", "apikey", "accesskey",
+    "secretkey", "privatekey", "signature", "authkey", "subscriptionkey", "functionskey",
+    "masterkey", "signingkey", "encryptionkey", "licensekey", "appkey", "applicationkey",
+    "clientkey", "adminkey", "servicekey", "webhookkey", "passwordconfirmation",
+)
+# Qualifiers that make a "...token" or "...secret" name something else (pagination, CSRF, counts).
+_NOT_SECRET_PARTS = frozenset(
+    {"next", "page", "pagination", "continuation", "sync", "cancellation", "csrf", "xsrf",
+     "idempotency", "max", "min", "num", "count", "total", "prompt", "completion", "input",
+     "output", "cache", "public", "publishable", "type", "name", "url", "uri", "length",
+     "expires", "expiry", "hint", "policy", "format", "header", "field", "file", "path",
+     "websocket", "has", "is", "show", "use", "requires", "required"}
+)
+_WEAK_NAMES = frozenset({"key", "auth", "session", "sessionid", "sid", "creds", "credential",
+                         "credentials", "phpsessid", "jsessionid", "xkey"})
+_STRUCTURAL_NAMES = frozenset({"authorization", "proxyauthorization", "cookie", "setcookie",
+                               "bearer", "basic"})
+
+
+@lru_cache(maxsize=4096)
+def name_class(name: str) -> tuple[int, str, str]:
+    """How strongly a field/header/param name says "credential": (strength, kind, label).
+
+    strength 2: the value is a credential unless it is a placeholder; 1: only when the value
+    also looks random; 0: not a credential name.
+    """
+    flat = _CAMEL_RE.sub("_", name).lower().replace("-", "_").replace(".", "_")
+    parts = [p for p in flat.split("_") if p]
+    if not parts:
+        return 0, "", ""
+    joined = "".join(parts)
+    if joined in _STRUCTURAL_NAMES:
+        return 0, "", ""
+    last = parts[-1]
+    password = last in ("pass", "pwd") or joined.endswith(
+        ("password", "passwd", "passphrase", "passcode", "passwordconfirmation")
+    )
+    strong = password or last == "sig" or joined.endswith(_STRONG_SUFFIXES)
+    if strong and _NOT_SECRET_PARTS.intersection(parts[:-1]):
+        return 0, "", ""
+    if password:
+        return 2, "password", f"Password in {name}"
+    if strong:
+        aws = "aws" in parts or "amz" in parts
+        if joined.endswith("secretaccesskey") or (aws and "secret" in parts):
+            return 2, "aws_secret_access_key", "AWS secret access key"
+        if aws and ("session" in parts or "security" in parts):
+            return 2, "aws_session_token", "AWS session token"
+        if joined.endswith("privatekey"):
+            return 2, "private_key", "Private key"
+        if joined.endswith("clientsecret"):
+            return 2, "client_secret", f"Client secret in {name}"
+        if joined.endswith("secret"):
+            return 2, "generic_secret", f"Secret in {name}"
+        return 2, "generic_api_key", f"API key or token in {name}"
+    if joined in _WEAK_NAMES:
+        return 1, "generic_api_key", f"API key or token in {name}"
+    return 0, "", ""
+
+
+def _accept_named(value: str, strength: int, kind: str) -> bool:
+    if is_placeholder(value) or any(c.isspace() for c in value):
+        return False
+    if value.lower().startswith(("pk_live_", "pk_test_")):
+        return False
+    if kind == "password":
+        return len(value) >= MIN_FORM_LEN
+    if strength == 2:
+        return len(value) >= 8 and credential_like(value)
+    return looks_random(value, 16, 3.0)
+
+
+def scan_named(view: View) -> Iterator[Hit]:
+    """`name: value` pairs whose name says credential: headers, query, form, JSON, YAML, env."""
+    text = view.text
+    names = view.names()
+    done: set[int] = set()
+    for keyword in KV_KEYWORDS:
+        for index in occurrences(view.low, keyword):
+            # The whole name around the keyword (`x-api-key`, `client_secret`), bounded.
+            start = names.rfind(b" ", max(0, index - _NAME_MAX), index) + 1
+            if start == 0 and index > _NAME_MAX:
+                continue  # longer than any name we classify
+            end = names.find(b" ", index, index + _NAME_MAX)
+            end = len(names) if end < 0 and len(names) - index <= _NAME_MAX else end
+            if end < 0 or start in done:
+                continue
+            done.add(start)
+            name = text[start:end].lstrip("-.0123456789")
+            strength, kind, label = name_class(name) if name else (0, "", "")
+            if not strength:
+                continue
+            match = _KV_AFTER_RE.match(text, end)
+            if match is None:
+                continue
+            for group in ("v1", "v2", "v3", "v4"):
+                value = match.group(group)
+                if value is not None:
+                    break
+            if value is not None and _accept_named(value, strength, kind):
+                value_start = match.start(group)
+                yield Hit(Secret(kind, label, value, MASK), value_start, value_start + len(value),
+                           PRIORITY_NAMED)
+
+
+# Postman collections and HAR files keep headers as {"key"/"name": "X-Api-Key", "value": "..."}.
+_NAMED_VALUE_RE = re.compile(
+    r"\"(?:key|name)\"[ \t]{0,8}:[ \t]{0,8}\"(?P<name>[A-Za-z0-9_.\-]{1,64})\"[ \t]{0,8},[ \t\r\n]{0,40}"
+    r"\"value\"[ \t]{0,8}:[ \t]{0,8}\"(?P<v>(?:[^\"\\\r\n]|\\.){1,4096})\""
+)
+
+
+def scan_name_value_pairs(view: View) -> Iterator[Hit]:
+    """`{"key": "X-Api-Key", "value": "..."}` (Postman) and `{"name": ..., "value": ...}` (HAR)."""
+    text = view.text
+    for index in occurrences(view.low, b'"value"'):
+        back = max(0, index - 200)
+        opener = max(text.rfind('"key"', back, index), text.rfind('"name"', back, index))
+        match = _NAMED_VALUE_RE.match(text, opener) if opener >= 0 else None
+        if match is None:
+            continue
+        strength, kind, label = name_class(match.group("name"))
+        if match.group("name").lower() == "authorization":
+            yield from scan_authorization(View.of(f"Authorization: {match.group('v')}"), match.start("v") - 15)
+            continue
+        value = match.group("v")
+        if strength and _accept_named(value, strength, kind):
+            yield Hit(Secret(kind, label, value, MASK), match.start("v"), match.end("v"), PRIORITY_NAMED)

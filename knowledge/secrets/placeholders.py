@@ -1,0 +1,121 @@
+"""What is not a secret: placeholders, redactions, example words, variable names and public ids.
+
+Detectors call these after finding a candidate value, so `$TOKEN`, `<your-key>`, `sk_test_xxx` and
+`[REDACTED]` are not reported, nor are UUIDs, request ids and commit hashes where only the
+context (a weak name, a keyword) hints at a credential.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Whole values (lower-cased) that are words people write instead of a secret.
+_PLACEHOLDER_WORDS = frozenset(
+    ["token", "secret", "password", "passwd", "pass", "pwd", "apikey", "api_key", "api-key", "key", "your_key", "yourkey", "null", "none", "nil", "undefined", "true", "false", "yes", "no", "string", "str", "value", "empty", "redacted", "hidden", "masked", "removed", "omitted", "filtered", "secret_key", "access_token", "bearer", "basic", "test", "testing", "test123", "test1234", "password1", "password123", "pass123", "pass1234", "changeme", "changeit", "example", "sample", "dummy", "placeholder", "foo", "bar", "foobar", "baz", "qux", "abc", "abc123", "123456", "1234567", "12345678", "123456789", "1234567890", "admin", "root", "user", "username", "guest", "required", "invalid", "missing", "expired", "incorrect", "wrong", "blank", "default", "letmein", "qwerty", "secret123", "mysecret", "mypassword", "mytoken", "myapikey", "deleted", "tbd", "todo", "fixme", "n/a", "na", "unset", "notset", "not_set", "unknown", "anonymous", "hunter2", "sensitive", "confidential", "private"]
+)
+
+# Fragments (lower-cased) that mark a value as a stand-in wherever they occur.
+_PLACEHOLDER_FRAGMENTS = (
+    "***",
+    "...",
+    "…",
+    "•",
+    "redacted",
+    "your_",
+    "your-",
+    "yourapi",
+    "yourtoken",
+    "yoursecret",
+    "yourkey",
+    "yourpass",
+    "changeme",
+    "example",
+    "placeholder",
+    "dummy",
+    "replace_me",
+    "replace-me",
+    "replaceme",
+    "insert_",
+    "insert-",
+    "_here",
+    "-here",
+    "process.env",
+    "os.environ",
+    "getenv",
+    "%s",
+    "%(",
+    "{{",
+    "}}",
+    "123456789",
+    "abcdefghij",
+)
+
+# A stand-in starts with one of these: $TOKEN, ${KEY}, <token>, {token}, [REDACTED], %s.
+_PLACEHOLDER_STARTS = ("$", "<", "{", "[", "%", "&lt;")
+
+# Vendor key bodies are random, so only unmistakable stand-ins count there.
+_SHAPE_PLACEHOLDER_FRAGMENTS = (
+    "redacted",
+    "example",
+    "placeholder",
+    "dummy",
+    "yourkey",
+    "your_",
+    "your-",
+)
+
+_ENV_NAME_RE = re.compile(r"[A-Z][A-Z_]{1,63}")
+_UUID_RE = re.compile(
+    r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+)
+# Hex strings: commit and content hashes here, never AWS secret keys in `pairs.py`.
+HEX_RE = re.compile(r"[0-9a-fA-F]{6,128}")
+# Public identifiers that sit next to credentials but are not secrets.
+_PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "req_", "request_")
+
+
+def repeated(value: str) -> bool:
+    """`aaaa`, `0000`, `abab`: too few distinct characters to be random."""
+    distinct = len(set(value))
+    return distinct <= 2 or (len(value) >= 8 and distinct <= 3)
+
+
+def _x_filled(low: str) -> bool:
+    """`sk_live_51Hxxxxxxxxxxxxxxxx`: mostly x's. A random key may hold `XXXX` by chance, so a
+    run of x's counts only when x's are a third of the value."""
+    return "xxxx" in low and low.count("x") * 3 >= len(low)
+
+
+def is_placeholder(value: str) -> bool:
+    """A stand-in for a secret: a variable, template, redaction or example word."""
+    if not value:
+        return True
+    low = value.lower()
+    if low.startswith(_PLACEHOLDER_STARTS) or low in _PLACEHOLDER_WORDS:
+        return True
+    if value.endswith((">", "}", "]")):
+        return True
+    if _x_filled(low) or any(fragment in low for fragment in _PLACEHOLDER_FRAGMENTS):
+        return True
+    # YOUR_API_KEY, API_KEY, TOKEN: an environment variable's name, not its value.
+    if _ENV_NAME_RE.fullmatch(value):
+        return True
+    return repeated(value)
+
+
+def is_shape_placeholder(body: str) -> bool:
+    """A vendor prefix followed by a stand-in body: `sk_test_xxxxxxxx`, `ghp_EXAMPLE...`."""
+    low = body.lower()
+    return (
+        repeated(body)
+        or _x_filled(low)
+        or any(fragment in low for fragment in _SHAPE_PLACEHOLDER_FRAGMENTS)
+    )
+
+
+def is_id(value: str) -> bool:
+    """Identifiers that look random but are not credentials (for weak contexts only)."""
+    if _UUID_RE.fullmatch(value) or value.lower().startswith(_PUBLIC_PREFIXES):
+        return True
+    # git commit hashes (short and full) and content hashes
+    return bool(HEX_RE.fullmatch(value)) and len(value) in (7, 8, 10, 12, 40)
