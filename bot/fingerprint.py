@@ -106,6 +106,8 @@ def path_template(path: str | None) -> str | None:
         cut = text.find(stop)
         if cut >= 0:
             text = text[:cut]
+    # Strip again after the cut ("/0 ?x" -> "/0"), so templating a template changes nothing.
+    text = text.strip()
     if not text.startswith("/"):
         text = "/" + text
     segments = text.split("/")[1:]
