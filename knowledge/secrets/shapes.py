@@ -276,7 +276,14 @@ def scan_shapes(view: View) -> Iterator[Hit]:
                     yield hit
         if before.endswith(":") and text.startswith("AA", run_start):
             for digits in (10, 9, 8):  # the bot id: 8 to 10 digits before the colon
-                hit = _try_shape(_TELEGRAM, text, run_start - 1 - digits, seen)
+                start = run_start - 1 - digits
+                # In the Bot API URL the token follows "bot" (/bot123:AA.../sendMessage), where the
+                # usual left boundary would reject it.
+                if text[max(0, start - 4) : start].lower() == "/bot":
+                    match = _TELEGRAM.pattern.match(text, start)
+                    hit = _shape_hit(_TELEGRAM, match) if match else None
+                else:
+                    hit = _try_shape(_TELEGRAM, text, start, seen)
                 if hit:
                     covered = max(covered, hit.end)
                     yield hit

@@ -74,6 +74,13 @@ def test_basic_credentials_from_user_flag_are_masked_in_every_form() -> None:
     assert result.to_dict()["request"]["headers"]["Authorization"].startswith("Basic ")
 
 
+def test_telegram_token_in_the_bot_api_url_path_is_masked() -> None:
+    token = "7312846655:AAFq3xK9vLm2Rz8TnWp4YcQe1HbJdS6uVo0"
+    result = diagnose(f"curl https://api.telegram.org/bot{token}/sendMessage -d chat_id=1\nHTTP/1.1 429")
+    assert token.split(":")[1] not in json.dumps(result.to_dict())
+    assert result.secrets_found
+
+
 def test_placeholders_raise_no_alarm() -> None:
     for text in (
         "curl -H 'Authorization: Bearer $TOKEN' https://api.example.com/v1/me",
