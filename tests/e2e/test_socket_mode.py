@@ -6,7 +6,8 @@ and the answers land on the fake Web API (chat.postMessage) or the slash command
 No signing secret is set: Socket Mode does not need one.
 
 One process serves the tests that only send envelopes (startup costs ~1.5 s); the tests of
-startup and shutdown start their own.
+startup and shutdown start their own. The slowest parts are the SDK's: moving to a new connection
+and shutting down both wait out its 3 s socket read timeout.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.render import ACTION_SHARE
 from tests.e2e.conftest import CHANNEL, TEAM, USER, envelope_for, mention
 from tests.fakeslack import Call, FakeSlack
 from tests.fakesocket import FakeSocketMode
@@ -70,21 +72,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def serve_env(fake: FakeSlack, tmp_path: Path, **extra: str) -> dict[str, str]:
+def serve_env(fake: FakeSlack, database: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     env.update(SLACK_BOT_TOKEN=fake.bot_token, SLACK_APP_TOKEN=fake.app_token,
-               SLACK_API_URL=fake.api_url, DATABASE_URL=f"sqlite:///{tmp_path / 'socket.db'}",
+               SLACK_API_URL=fake.api_url, DATABASE_URL=f"sqlite:///{database}",
                PYTHONPATH=str(ROOT))
     env.update(extra)
     return env
 
 
 def launch(fake: FakeSlack, sockets: FakeSocketMode, tmp_path: Path, **extra: str) -> Serve:
-    port = free_port()
-    log = tmp_path / f"serve-{next(_ids)}.log"
+    port, n = free_port(), next(_ids)
+    log = tmp_path / f"serve-{n}.log"
+    env = serve_env(fake, tmp_path / f"serve-{n}.db", **extra)  # one database per process
     with log.open("wb") as sink:
         process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1",
-                                    "--port", str(port)], env=serve_env(fake, tmp_path, **extra),
+                                    "--port", str(port)], env=env,
                                    cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=sink)
     return Serve(process, port, fake, sockets, log)
 
@@ -118,6 +121,24 @@ def slash_payload(text: str, response_url: str, channel: str = CHANNEL) -> dict[
         "channel_id": channel, "channel_name": "general", "user_id": USER, "user_name": "dev",
         "command": "/apierror", "text": text, "api_app_id": "A0APP", "is_enterprise_install": "false",
         "response_url": response_url, "trigger_id": f"{next(_ids)}.{next(_ids)}.trigger",
+    }
+
+
+def share_click(answer: Call, channel: str, response_url: str) -> dict[str, Any]:
+    """The block_actions payload of a click on "Share in channel" under an ephemeral answer."""
+    (element,) = [e for b in answer.params["blocks"] for e in b.get("elements", [])
+                  if e.get("action_id") == ACTION_SHARE]
+    return {
+        "type": "block_actions", "api_app_id": "A0APP", "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+        "user": {"id": USER, "username": "dev", "name": "dev", "team_id": TEAM},
+        "container": {"type": "message", "message_ts": "1700000001.000100", "channel_id": channel,
+                      "is_ephemeral": True},
+        "trigger_id": "1234.5678.trigger", "team": {"id": TEAM, "domain": "example"},
+        "enterprise": None, "is_enterprise_install": False,
+        "channel": {"id": channel, "name": "general"}, "response_url": response_url,
+        "actions": [{"action_id": ACTION_SHARE, "block_id": "apierror_actions",
+                     "text": element["text"], "value": element["value"], "type": "button",
+                     "action_ts": "1700000002.000001"}],
     }
 
 
@@ -160,16 +181,34 @@ def test_mention_is_acked_over_the_socket_and_answered_in_its_thread(serving: Se
     assert post.params["blocks"][0]["type"] == "header"
 
 
+def response_call(fake: FakeSlack, name: str, timeout: float = 10.0) -> Call:
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [c for c in fake.calls_to("response_url") if c.path.endswith(f"/{name}")]
+        if found:
+            return found[0]
+        assert time.monotonic() < deadline, f"nothing posted to response_url {name}"
+        time.sleep(0.02)
+
+
 def test_slash_command_is_acked_and_answered_through_response_url(serving: Serve) -> None:
+    channel = "C0SLASH"
     response_url = serving.fake.response_url("socket-slash")
-    envelope_id = serving.sockets.send_slash_command(slash_payload("429", response_url))
+    envelope_id = serving.sockets.send_slash_command(slash_payload("429", response_url, channel))
     (ack,) = serving.sockets.wait_for_ack(envelope_id)
     assert ack.payload is None  # an empty ack: the answer follows through response_url
-    answer = next(c for c in serving.fake.wait_for("response_url")
-                  if c.path.endswith("/socket-slash"))
+    answer = response_call(serving.fake, "socket-slash")
     assert answer.params["response_type"] == "ephemeral"
     assert "429" in answer.params["text"]
-    assert posts_in(serving.fake, CHANNEL) == []
+    assert posts_in(serving.fake, channel) == []
+
+    # The interactive path too: "Share in channel" arrives as an `interactive` envelope.
+    click_url = serving.fake.response_url("socket-share")
+    click = serving.sockets.send_interactive(share_click(answer, channel, click_url))
+    serving.sockets.wait_for_ack(click)
+    (shared,) = wait_for_posts(serving.fake, channel)
+    assert "429" in shared.params["text"]
+    assert response_call(serving.fake, "socket-share").params["delete_original"] is True
 
 
 def test_redelivered_envelope_is_acked_each_time_and_answered_once(serving: Serve) -> None:
@@ -186,7 +225,7 @@ def test_redelivered_envelope_is_acked_each_time_and_answered_once(serving: Serv
     # A later event in the same channel is answered after the duplicates were dropped.
     follow = mention("401 Unauthorized", channel=channel)
     serving.sockets.wait_for_ack(serving.sockets.send_event(envelope_for(follow)))
-    posts = wait_for_posts(serving.fake, channel, count=2)
+    wait_for_posts(serving.fake, channel, count=2)
     time.sleep(0.3)  # room for a wrongly accepted duplicate to be posted too
     posts = posts_in(serving.fake, channel)
     assert sorted(p.params["thread_ts"] for p in posts) == sorted(
@@ -247,35 +286,44 @@ def test_sigterm_closes_the_socket_and_exits_cleanly(tmp_path: Path) -> None:
                 serve.process.wait()
 
 
-@pytest.mark.parametrize(("token", "says"), [
-    ("xapp-1-A0APP-revoked", "SLACK_APP_TOKEN was rejected (invalid_auth)"),
-    # A common slip: the bot token pasted into SLACK_APP_TOKEN.
-    ("xoxb-test-token", "must be an app-level token (xapp-...)"),
-])
-def test_a_rejected_app_token_stops_startup_with_one_line(tmp_path: Path, token: str,
-                                                         says: str) -> None:
+def test_startup_failures_exit_1_with_one_line_and_no_secret(tmp_path: Path) -> None:
+    """Each way Socket Mode can fail to start, in parallel processes (each takes ~2 s)."""
+    closed_port = free_port()
     with FakeSlack() as fake, FakeSocketMode() as sockets:
         fake.socket_url = sockets.new_url
-        serve = launch(fake, sockets, tmp_path, SLACK_APP_TOKEN=token)
-        assert serve.process.wait(timeout=20) == 1
-        stderr = serve.stderr()
-        assert "Traceback" not in stderr
-        message = [line for line in stderr.splitlines() if line.startswith("apierror:")]
-        assert len(message) == 1 and says in message[0], stderr
-        assert token not in message[0]
+        forged = FakeSlack().start()  # hands out a ticket the socket server never issued
+        forged.app_token = fake.app_token
+        forged.socket_url = lambda: f"ws://127.0.0.1:{sockets.port}/link/?ticket=forged&app_id=A0APP"
+        cases = {
+            "SLACK_APP_TOKEN was rejected (invalid_auth)":
+                launch(fake, sockets, tmp_path, SLACK_APP_TOKEN="xapp-1-A0APP-revoked"),
+            # A common slip: the bot token pasted into SLACK_APP_TOKEN.
+            "must be an app-level token (xapp-...)":
+                launch(fake, sockets, tmp_path, SLACK_APP_TOKEN=fake.bot_token),
+            "the websocket at 127.0.0.1 did not open":
+                launch(forged, sockets, tmp_path),
+            "URLError":
+                launch(fake, sockets, tmp_path, SLACK_API_URL=f"http://127.0.0.1:{closed_port}/api/"),
+        }
+        try:
+            for says, serve in cases.items():
+                assert serve.process.wait(timeout=30) == 1, serve.stderr()
+                stderr = serve.stderr()
+                assert "Traceback" not in stderr
+                message = [line for line in stderr.splitlines() if line.startswith("apierror:")]
+                assert len(message) == 1 and says in message[0], stderr
+                assert message[0].startswith("apierror: Socket Mode could not connect: ")
+                # No token anywhere in the output, and no ticket URL (it opens our websocket).
+                for secret in (fake.bot_token, "xapp-1-A0APP-revoked", "ticket="):
+                    assert secret not in stderr, stderr
+                assert fake.app_token not in message[0]
+        finally:
+            for serve in cases.values():
+                if serve.process.poll() is None:
+                    serve.process.kill()
+                    serve.process.wait()
+            forged.stop()
         assert sockets.connections == []
-
-
-def test_an_unreachable_websocket_stops_startup_with_one_line(tmp_path: Path) -> None:
-    with FakeSlack() as fake, FakeSocketMode() as sockets:
-        # A ticket the socket server never issued: the handshake is refused with 401.
-        fake.socket_url = lambda: f"ws://127.0.0.1:{sockets.port}/link/?ticket=forged&app_id=A0APP"
-        serve = launch(fake, sockets, tmp_path)
-        assert serve.process.wait(timeout=20) == 1, serve.stderr()
-        stderr = serve.stderr()
-        assert "Traceback" not in stderr
-        message = [line for line in stderr.splitlines() if line.startswith("apierror:")]
-        assert len(message) == 1 and "Socket Mode" in message[0], stderr
         assert sockets.refused_handshakes and sockets.refused_handshakes[0].startswith("401")
 
 
