@@ -174,7 +174,51 @@ def _invisible_evidence(request: HttpRequest) -> Iterator[Evidence]:
             break
 
 
-def _auth_evidence(request: HttpRequest) -> Iterator[Evidence]:
+_SHELL_VARIABLE = re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$")
+
+
+def _quote_around(text: str, index: int) -> str | None:
+    """The quote character open at `index` on its line (`'`, `"`), or None: how a shell reads it."""
+    line_start = text.rfind("\n", 0, index) + 1
+    open_quote: str | None = None
+    escaped = False
+    for char in text[line_start:index]:
+        if escaped:
+            escaped = False
+        elif char == "\\" and open_quote != "'":
+            escaped = True
+        elif open_quote is None and char in "'\"":
+            open_quote = char
+        elif char == open_quote:
+            open_quote = None
+    return open_quote
+
+
+def _placeholder_evidence(header: str, token: str, value: str, text: str) -> Iterator[Evidence]:
+    """A credential that is not one: `<your-token>`, `{{token}}`, `YOUR_API_KEY`, or a shell
+    variable the shell never expanded because single quotes kept it literal.
+
+    `"Bearer $TOKEN"` in double quotes (or unquoted) is expanded by the shell: the value was
+    sent and is simply not in the paste, so it is no evidence of anything."""
+    if not _PLACEHOLDER.match(token):
+        return
+    if _SHELL_VARIABLE.match(token):
+        at = text.find(token)
+        if at < 0 or _quote_around(text, at) != "'":
+            return
+        yield Evidence(
+            "auth_placeholder",
+            f"`{token}` sits inside single quotes, so the shell sends that placeholder text itself as "
+            f"the {header} credential, not the variable's value",
+            {"value": value, "header": header},
+        )
+        return
+    yield Evidence("auth_placeholder",
+                   f"{header} sends the placeholder `{clip(value, 40)}`, not a real credential",
+                   {"value": value, "header": header})
+
+
+def _auth_evidence(request: HttpRequest, text: str) -> Iterator[Evidence]:
     names = {name.lower() for name, _ in request.headers}
     authorization = request.header("Authorization")
     if authorization is not None:
@@ -202,10 +246,8 @@ def _auth_evidence(request: HttpRequest) -> Iterator[Evidence]:
             if problem:
                 yield Evidence("auth_malformed", f"Basic credentials {problem}",
                                {"problem": problem, "header": "Authorization"})
-        if rest and _PLACEHOLDER.match(rest.split()[-1]):
-            yield Evidence("auth_placeholder",
-                           f"Authorization sends the placeholder `{clip(rest, 40)}`, not a real credential",
-                           {"value": rest})
+        if rest:
+            yield from _placeholder_evidence("Authorization", rest.split()[-1], rest, text)
     # A header literally named like a scheme: -H "Bearer: abc"
     for name, _value in request.headers:
         if name.lower() in ("bearer", "token", "basic"):
@@ -214,9 +256,8 @@ def _auth_evidence(request: HttpRequest) -> Iterator[Evidence]:
                            {"problem": "scheme as header name", "header": name})
     for name, value in request.headers:
         low = name.lower()
-        if low != "authorization" and low in _AUTH_HEADERS and _PLACEHOLDER.match(value.strip()):
-            yield Evidence("auth_placeholder", f"`{name}` sends the placeholder `{clip(value, 40)}`",
-                           {"value": value})
+        if low != "authorization" and low in _AUTH_HEADERS:
+            yield from _placeholder_evidence(name, value.strip(), value, text)
     has_auth = (
         bool(names & set(_AUTH_HEADERS))
         or request.user is not None
@@ -308,7 +349,7 @@ def request_evidence(ctx: Context) -> Iterator[Evidence]:
     yield from _method_evidence(request)
     yield from _body_evidence(request)
     yield from _invisible_evidence(request)
-    yield from _auth_evidence(request)
+    yield from _auth_evidence(request, ctx.paste.text)
     yield from _url_evidence(request)
     yield from _environment_evidence(request)
     yield from _header_presence(request)

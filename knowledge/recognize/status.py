@@ -152,6 +152,25 @@ def _has_reason_after(text: str, start: int, code: int) -> bool:
     return False
 
 
+_ARROWS = ("->", "→", "=>", "⇒", "-->")
+_METHODS = ("GET ", "POST ", "PUT ", "PATCH ", "DELETE ", "HEAD ", "OPTIONS ")
+
+
+def _after_arrow_or_request(text: str, start: int, end: int) -> bool:
+    """`GET /x -> 404`, `POST https://api/x  400` (the code ends a request line), or a line
+    that is only the code: how logs and people write the answer to a request."""
+    before = text[max(0, start - 8) : start].rstrip()
+    if before.endswith(_ARROWS):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[end:line_end].strip(" \t.,;)"):
+        return False  # something follows the number on its line
+    line = text[line_start:start].strip()
+    return not line or "://" in line or line.upper().startswith(_METHODS)
+
+
 def _judge(text: str, start: int, end: int, code: int, short: bool) -> bool:
     if text[start - 1 : start] == ":":
         return bool(_STATUS_FIELD.search(text[max(0, start - 30) : start]))
@@ -166,6 +185,8 @@ def _judge(text: str, start: int, end: int, code: int, short: bool) -> bool:
     if after_char and after_char in "%$€£":
         return False
     if _has_reason_after(text, end, code):
+        return True
+    if _after_arrow_or_request(text, start, end):
         return True
     if _STATUS_FIELD.search(text[max(0, start - 30) : start]):
         return True

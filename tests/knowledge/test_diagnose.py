@@ -164,3 +164,14 @@ def test_json_pasted_alone_is_checked_as_the_payload() -> None:
     assert any("trailing comma" in e and "line 3" in e for e in top["evidence"])
     valid = diagnose('{"name": "x", "tags": ["a", "b"]}').to_dict()
     assert "request.malformed_json" not in [c["id"] for c in valid["causes"]]
+
+
+def test_shell_variable_in_single_quotes_is_sent_literally() -> None:
+    single = diagnose("curl https://api.x.io/v1/me -H 'Authorization: Bearer $TOKEN'\nHTTP/1.1 401 Unauthorized")
+    top = single.to_dict()["causes"][0]
+    assert top["id"] == "auth.invalid_credentials"
+    assert any("single quotes" in e for e in top["evidence"])
+    # In double quotes the shell expands it: the real token was sent, nothing to say about it.
+    double = diagnose('curl https://api.x.io/v1/me -H "Authorization: Bearer $TOKEN"\nHTTP/1.1 401 Unauthorized')
+    assert not any("single quotes" in e or "placeholder" in e
+                   for c in double.to_dict()["causes"] for e in c["evidence"])
