@@ -804,7 +804,7 @@ def test_random_text_never_raises_and_agrees_with_reference(text: str) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# A paste that is only JSON is read as the payload (knowledge/recognize/http.py), however broken.
+# A paste that is only JSON is read as the payload (knowledge/recognize/http/bodies.py), however broken.
 
 
 @pytest.mark.parametrize(
