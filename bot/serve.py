@@ -189,6 +189,12 @@ def start_digest_loop(runtime: Runtime, every: float = DIGEST_EVERY_SECONDS) -> 
     return thread
 
 
+# slack_sdk's builtin frame reader recurses once per socket read: at its default 1 KB reads a
+# frame over ~1 MB hits Python's recursion limit and the envelope is lost. Reads of up to 64 KB
+# (one 16 KB TLS record at least) keep frames of several MB far from it, in fewer system calls.
+SOCKET_RECEIVE_BYTES = 64 * 1024
+
+
 class SocketModeError(Exception):
     """Socket Mode could not start; the message is one line, without tokens or ticket URLs."""
 
@@ -214,7 +220,8 @@ def start_socket_mode(runtime: Runtime, app_token: str) -> SocketModeHandler:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     handler = SocketModeHandler(runtime.app, app_token,
-                                web_client=make_client(token=app_token, settings=runtime.settings))
+                                web_client=make_client(token=app_token, settings=runtime.settings),
+                                receive_buffer_size=SOCKET_RECEIVE_BYTES)
     try:
         handler.connect()
     except SlackApiError as exc:

@@ -232,6 +232,21 @@ def test_redelivered_envelope_is_acked_each_time_and_answered_once(serving: Serv
         [payload["event"]["ts"], follow["ts"]])
 
 
+def test_an_envelope_over_a_megabyte_is_still_answered(serving: Serve) -> None:
+    # Slack's 40,000-character text limit keeps real envelopes well under 1 MB; a bigger one
+    # (rich blocks, a future payload) must not be dropped: slack_sdk's frame reader recursed
+    # once per read, and at 1 KB reads a 1 MB frame hit Python's recursion limit.
+    channel = "C0LARGE"
+    event = mention("HTTP/1.1 429 Too Many Requests", channel=channel)
+    event["blocks"] = [{"type": "rich_text", "block_id": "b1", "elements": [
+        {"type": "rich_text_preformatted", "elements": [{"type": "text", "text": "é" * 400_000}]}]}]
+    payload = envelope_for(event)
+    assert len(json.dumps(payload)) > 2_000_000  # "é" travels as a 6-byte \u escape
+    envelope_id = serving.sockets.send_event(payload)
+    serving.sockets.wait_for_ack(envelope_id)
+    assert "429" in wait_for_posts(serving.fake, channel)[0].params["text"]
+
+
 def test_health_is_still_served_on_the_port_and_events_only_over_the_socket(serving: Serve) -> None:
     health = httpx.get(serving.base_url + "/healthz", timeout=5)
     assert health.status_code == 200 and health.json() == {"ok": True, "database": True}
