@@ -138,7 +138,9 @@ def _read_error_object(obj: dict[str, Any], facts: BodyFacts) -> None:
                 if isinstance(item, dict):
                     _add_code(facts, item.get("reason"))
                     _add_code(facts, item.get("code"))
+                    _add_code(facts, item.get("issue"))  # PayPal: details[].issue
                     _add_message(facts, item.get("message"))
+                    _add_message(facts, item.get("description"))
 
 
 def read_body_facts(data: Any) -> BodyFacts:
@@ -158,14 +160,19 @@ def read_body_facts(data: Any) -> BodyFacts:
         value = data.get(key)
         if isinstance(value, str):
             _add_message(facts, value)
-    for key in ("code", "error_code", "errorCode", "Code", "__type", "type", "reason", "errorType"):
+    for key in ("code", "error_code", "errorCode", "Code", "__type", "type", "reason", "errorType", "name"):
         _add_code(facts, data.get(key))
+    details = data.get("details")
+    if isinstance(details, list):  # PayPal and gRPC gateways: the details name the real fault
+        _read_error_object({"details": details}, facts)
     status = data.get("status", data.get("statusCode", data.get("status_code")))
     if isinstance(status, int) and not isinstance(status, bool) and 100 <= status <= 599:
         facts.status = status
     elif isinstance(status, str):
         _add_code(facts, status)  # Google: "status": "PERMISSION_DENIED"
     errors = data.get("errors")
+    if isinstance(errors, str):  # Shopify: {"errors": "[API] Invalid API key or access token"}
+        _add_message(facts, errors)
     if isinstance(errors, list):
         for item in errors[:10]:
             if isinstance(item, dict):

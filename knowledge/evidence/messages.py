@@ -44,8 +44,8 @@ def _is_structure(line: str, parsed: set[str]) -> bool:
         return True
     if stripped.endswith(("\\", "^", "`")):
         return True
-    if stripped[0] in "-" and " " not in stripped[:3]:  # curl continuation: -H '...'
-        return True
+    if (stripped[0] == "-" and stripped[1:2].isalpha()) or stripped.startswith("--"):
+        return True  # a continued curl command: -H '...', --data ...
     return stripped.lower() in parsed
 
 

@@ -152,6 +152,13 @@ def _has_reason_after(text: str, start: int, code: int) -> bool:
     return False
 
 
+def _status_suffix(text: str, end: int) -> bool:
+    for suffix in ("s", "ing", "ed", "'d"):
+        if text.startswith(suffix, end) and not text[end + len(suffix) : end + len(suffix) + 1].isalpha():
+            return True
+    return False
+
+
 _ARROWS = ("->", "→", "=>", "⇒", "-->")
 _METHODS = ("GET ", "POST ", "PUT ", "PATCH ", "DELETE ", "HEAD ", "OPTIONS ")
 
@@ -176,8 +183,9 @@ def _judge(text: str, start: int, end: int, code: int, short: bool) -> bool:
         return bool(_STATUS_FIELD.search(text[max(0, start - 30) : start]))
     after_char = text[end : end + 1]
     after2 = text[end : end + 2]
-    # Glued to a letter ("500k", "200ms") or a decimal/thousands part ("500,000", "404.5").
-    if after_char.isalpha() and not (after_char == "s" and not text[end + 1 : end + 2].isalpha()):
+    # Glued to a letter ("500k", "200ms") or a decimal/thousands part ("500,000", "404.5"), but
+    # not a verb or plural made of a status ("429s", "keeps 401ing", "it 404ed").
+    if after_char.isalpha() and not _status_suffix(text, end):
         return False
     # (`"" in ",."` is true in Python: test for an actual character first.)
     if after_char and after_char in ",." and after2[1:2].isdigit():
@@ -201,7 +209,7 @@ def _judge(text: str, start: int, end: int, code: int, short: bool) -> bool:
         word in _POSITIVE_BEFORE or word.endswith(("error", "exception")) for word in before[-2:]
     ):
         return True
-    if after_char == "s" or (after and after[0] in _POSITIVE_AFTER):
+    if (after_char.isalpha() and _status_suffix(text, end)) or (after and after[0] in _POSITIVE_AFTER):
         return True
     prev_char = text[start - 1 : start]
     # "(404)" is a status; "range(256)" and "f(500)" are calls.
