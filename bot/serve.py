@@ -234,8 +234,10 @@ def start_socket_mode(runtime: Runtime, app_token: str) -> SocketModeHandler:
         detail = (str(exc).splitlines() or [""])[0][:200]
         raise SocketModeError(f"{type(exc).__name__}: {detail}") from exc
     if not handler.client.is_connected():
-        host = urlsplit(handler.client.wss_uri or "").hostname or "?"
+        host = urlsplit(handler.client.wss_uri or "").hostname
         handler.close()
+        if not host:  # a proxy or a fake answering ok without a URL
+            raise SocketModeError("apps.connections.open answered without a websocket URL")
         raise SocketModeError(f"the websocket at {host} did not open (see the log above)")
     return handler
 
