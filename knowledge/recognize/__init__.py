@@ -40,8 +40,10 @@ _BARE_NUMBER = re.compile(r"(?<![\w.])(\d{1,9})(?![\w.])")
 
 def _not_a_status(text: str) -> list[str]:
     """A short paste that is just a number outside 100-599 gets told why it is not a status."""
+    # Only a paste that is the number itself ("600", "/apierror 1020"): chatter such as
+    # "order 40412 shipped" needs no lecture about status codes.
     words = text.split()
-    if not 0 < len(words) <= 6:
+    if not 0 < len(words) <= 2:
         return []
     for match in _BARE_NUMBER.finditer(text):
         number = int(match.group(1))

@@ -144,12 +144,23 @@ def _words_after(text: str, start: int, count: int = 2) -> list[str]:
 
 def _has_reason_after(text: str, start: int, code: int) -> bool:
     """The code's reason phrase follows it, right away or within a word or two
-    ("503 Service Unavailable", "404 Project Not Found", "408 Request Time-out")."""
-    after = text[start : start + 48].lstrip(" \t:-–(\"'").lower().replace("time-out", "timeout")
+    ("503 Service Unavailable", "404 Project Not Found", "408 Request Time-out",
+    "413: FUNCTION_PAYLOAD_TOO_LARGE")."""
+    after = (text[start : start + 48].lstrip(" \t:-–(\"'").lower()
+             .replace("time-out", "timeout").replace("_", " "))
     for phrase in (_REASONS.get(code), _REASON_ALIASES.get(code)):
         if phrase and (after.startswith(phrase) or (len(phrase) >= 9 and phrase in after[:32])):
             return True
     return False
+
+
+def _reason_before(text: str, start: int, code: int) -> bool:
+    """A reason written as one word just before the code: "PreconditionFailed: 412"."""
+    reason = _REASONS.get(code)
+    if not reason:
+        return False
+    before = text[max(0, start - 40) : start].lower().rstrip(" :=(")
+    return before.replace("_", "").endswith(reason.replace(" ", "").replace("-", ""))
 
 
 def _status_suffix(text: str, end: int) -> bool:
@@ -192,7 +203,7 @@ def _judge(text: str, start: int, end: int, code: int, short: bool) -> bool:
         return False
     if after_char and after_char in "%$€£":
         return False
-    if _has_reason_after(text, end, code):
+    if _has_reason_after(text, end, code) or _reason_before(text, start, code):
         return True
     if _after_arrow_or_request(text, start, end):
         return True
