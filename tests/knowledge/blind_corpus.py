@@ -1,24 +1,19 @@
-"""The third blind corpus: 100 fresh pastes, written after the engine was tuned on the first two.
+"""Blind corpora: real-world pastes labelled by hand without reading the engine, to measure it.
 
-`tests/knowledge/blind/` and `blind2/` were both used to improve the engine, so they flatter it
-now. `tests/knowledge/blind3/*.toml` was written without reading the rules, the knowledge data,
-the evidence extractors or any earlier paste table, and weighted the way real questions are:
-mostly plain 401/403/404/429/5xx from in-house APIs and common SaaS, a long tail of rarer causes
-(every shared cause id at least once), some chatter that names no error at all, and ten pastes
-carrying fake, live-looking credentials.
+Each folder under tests/knowledge/ (blind, blind2, blind3) holds `[[paste]]` tables: `id`,
+`text`, `expect_top` (the cause a senior engineer would name), optional `acceptable` (other ids
+that are also right), `why` (one line) and optional `secrets` (fake credentials in the text that
+must never come back). Every JWT and date is written relative to NOW.
 
-Contract (as for the earlier corpora): the suite fails only on malformed entries, unknown cause
-ids or a top-3 share below the floor; otherwise it prints top-1 / top-3 accuracy and every miss.
-One hard rule on top: no credential listed in an entry's `secrets` may come back in the JSON
-answer, whole or by its tail.
+The engine was tuned against `blind` and `blind2` after their first measurement, so they now
+flatter it; `blind3`'s first measurement was the honest one (see the closing notes). Print the
+reports with
 
-    python -m pytest -s tests/knowledge/test_blind3.py
-    python tests/knowledge/test_blind3.py      (the report alone)
+    python tests/knowledge/blind_corpus.py [blind|blind2|blind3]
 """
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 import tomllib
@@ -27,12 +22,9 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
-import pytest
-
-from knowledge import Diagnosis, diagnose, kb
+from knowledge import Diagnosis, diagnose
 
 HERE = Path(__file__).parent
-BLIND3 = HERE / "blind3"
 REPO = HERE.parent.parent
 # Every JWT and date in the corpus is written relative to this instant.
 NOW = datetime(2025, 3, 14, 12, 0, tzinfo=UTC)
@@ -40,8 +32,6 @@ FIELDS = {"id", "text", "expect_top", "acceptable", "why", "secrets"}
 REQUIRED = {"id", "text", "expect_top", "why"}
 # Top-3 below this means the engine (or the corpus) broke, not that it merely got worse.
 TOP3_FLOOR = 0.60
-CORPUS_SIZE = 100
-MIN_SECRET_PASTES = 10
 UNRECOGNIZED = "unknown.unrecognized"
 # A mask may keep a few leading characters; a tail this long is the key itself.
 SECRET_TAIL = 16
@@ -94,6 +84,7 @@ class Outcome:
 class Report:
     """Accuracy over the whole corpus, with the misses to read."""
 
+    name: str
     outcomes: tuple[Outcome, ...]
 
     def share(self, hits: int) -> float:
@@ -123,7 +114,7 @@ class Report:
 
     def render(self) -> str:
         lines = [
-            f"blind corpus 3: {len(self.outcomes)} pastes",
+            f"{self.name}: {len(self.outcomes)} pastes",
             f"  top-1 {self.top1:.1%} (strict, expect_top only: {self.top1_strict:.1%})",
             f"  top-3 {self.top3:.1%}",
             "  by family (top-1 / top-3 / pastes): " + self.by_family(),
@@ -138,11 +129,37 @@ class Report:
         return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class Corpus:
+    """One folder of labelled pastes and what it promises about itself."""
+
+    name: str
+    size: int
+    # Each shared cause id is the expected top cause of at least this many pastes.
+    min_per_cause: int
+    # At least this many pastes carry a fake credential (checked never to leak).
+    min_secret_pastes: int
+
+    @property
+    def folder(self) -> Path:
+        return HERE / self.name
+
+
+CORPORA = (
+    # Written first; the engine was then tuned against it.
+    Corpus("blind", size=150, min_per_cause=2, min_secret_pastes=0),
+    # Written fresh after that tuning; the engine was then tuned against it too.
+    Corpus("blind2", size=120, min_per_cause=1, min_secret_pastes=10),
+    # Written fresh after both, weighted like real questions; its first measurement was honest.
+    Corpus("blind3", size=100, min_per_cause=1, min_secret_pastes=10),
+)
+
+
 @cache
-def raw_entries() -> tuple[tuple[str, dict[str, object]], ...]:
+def raw_entries(corpus_: Corpus) -> tuple[tuple[str, dict[str, object]], ...]:
     """The TOML tables as written, with their file name, to check keys and types."""
     found: list[tuple[str, dict[str, object]]] = []
-    for path in sorted(BLIND3.glob("*.toml")):
+    for path in sorted(corpus_.folder.glob("*.toml")):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         assert set(data) == {"paste"}, f"{path.name}: only [[paste]] tables belong here"
         found.extend((path.name, entry) for entry in data["paste"])
@@ -155,7 +172,7 @@ def _texts(value: object) -> tuple[str, ...]:
 
 
 @cache
-def corpus() -> tuple[BlindPaste, ...]:
+def pastes(corpus_: Corpus) -> tuple[BlindPaste, ...]:
     return tuple(
         BlindPaste(
             id=str(entry.get("id", "")),
@@ -166,7 +183,7 @@ def corpus() -> tuple[BlindPaste, ...]:
             secrets=_texts(entry.get("secrets", [])),
             source=source,
         )
-        for source, entry in raw_entries()
+        for source, entry in raw_entries(corpus_)
     )
 
 
@@ -185,87 +202,18 @@ def diagnosis_of(paste: BlindPaste) -> Diagnosis:
 
 
 @cache
-def report() -> Report:
+def report(corpus_: Corpus) -> Report:
     outcomes = []
-    for paste in corpus():
+    for paste in pastes(corpus_):
         causes = diagnosis_of(paste).causes[:3]
         outcomes.append(Outcome(paste, tuple((c.id, c.confidence) for c in causes)))
-    return Report(outcomes=tuple(outcomes))
+    return Report(name=corpus_.name, outcomes=tuple(outcomes))
 
 
-def test_corpus_has_its_size() -> None:
-    assert len(corpus()) == CORPUS_SIZE
-
-
-def test_every_entry_is_well_formed() -> None:
-    for source, entry in raw_entries():
-        where = f"{source} {entry.get('id', '?')}"
-        assert set(entry) >= REQUIRED, f"{where}: missing {REQUIRED - set(entry)}"
-        assert set(entry) <= FIELDS, f"{where}: unknown keys {set(entry) - FIELDS}"
-        for key in REQUIRED:
-            value = entry[key]
-            assert isinstance(value, str) and value.strip(), f"{where}: {key} must be text"
-        assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", str(entry["id"])), f"{where}: id shape"
-        assert "\n" not in str(entry["why"]), f"{where}: why is one line"
-        for key in ("acceptable", "secrets"):
-            values = entry.get(key, [])
-            assert isinstance(values, list), f"{where}: {key} is a list"
-            assert all(isinstance(v, str) and v for v in values), f"{where}: {key} holds text"
-        assert entry["expect_top"] not in entry.get("acceptable", []), f"{where}: repeated"
-
-
-def test_ids_are_unique() -> None:
-    ids = [paste.id for paste in corpus()]
-    assert not sorted({i for i in ids if ids.count(i) > 1})
-
-
-def test_every_label_is_a_known_cause_id() -> None:
-    # The public table and the engine's knowledge base may each run ahead of the other.
-    known = set(kb.load().causes) | set(shared_cause_ids() or ())
-    unknown = sorted(
-        f"{paste.id}: {cause_id}"
-        for paste in corpus()
-        for cause_id in sorted(paste.right)
-        if cause_id not in known
-    )
-    assert not unknown
-
-
-def test_every_shared_cause_is_covered() -> None:
-    shared = shared_cause_ids()
-    if shared is None:
-        pytest.skip("shared/cause-ids.md is not present")
-    labelled = {paste.expect_top for paste in corpus()}
-    assert not sorted(set(shared) - labelled)
-
-
-def test_every_secret_is_in_its_text() -> None:
-    # A secret missing from its paste would make the leak check pass for nothing.
-    stale = [
-        f"{paste.id}: {secret[:12]}"
-        for paste in corpus()
-        for secret in paste.secrets
-        if secret not in paste.text or len(secret) < SECRET_TAIL
-    ]
-    assert not stale
-    assert sum(bool(paste.secrets) for paste in corpus()) >= MIN_SECRET_PASTES
-
-
-@pytest.mark.parametrize("paste", [p for p in corpus() if p.secrets], ids=lambda p: p.id)
-def test_no_secret_comes_back_in_the_json(paste: BlindPaste) -> None:
-    answer = json.dumps(diagnosis_of(paste).to_dict(), ensure_ascii=False)
-    for secret in paste.secrets:
-        assert secret not in answer, f"{paste.id}: the whole key is in the answer"
-        # A mask that only drops a vendor prefix ("sk_test_") still leaks the key.
-        assert secret[-SECRET_TAIL:] not in answer, f"{paste.id}: the key's tail is in the answer"
-
-
-def test_report_accuracy_and_keep_a_floor() -> None:
-    result = report()
-    print()
-    print(result.render())
-    assert result.top3 >= TOP3_FLOOR, result.render()
+def by_name(name: str) -> Corpus:
+    return next(c for c in CORPORA if c.name == name)
 
 
 if __name__ == "__main__":
-    sys.stdout.write(report().render() + "\n")
+    chosen = [by_name(n) for n in sys.argv[1:]] or list(CORPORA)
+    sys.stdout.write("\n\n".join(report(c).render() for c in chosen) + "\n")
