@@ -94,6 +94,17 @@ def throughput(seconds: float) -> float:
     return count / (time.perf_counter() - started)
 
 
+def per_paste(rounds: int = 300) -> list[tuple[float, str]]:
+    """Mean time of each typical paste, to see which forms cost the most."""
+    out = []
+    for text in TYPICAL:
+        started = time.perf_counter()
+        for _ in range(rounds):
+            diagnose(text, now=NOW)
+        out.append(((time.perf_counter() - started) / rounds, text))
+    return out
+
+
 def timed(text: str, repeat: int = 5) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -126,6 +137,9 @@ def main() -> None:
     sizes = [len(t) for t in TYPICAL]
     print(f"corpus: {len(TYPICAL)} typical pastes, {min(sizes)}-{max(sizes)} bytes")
     print(f"throughput: {throughput(args.seconds):,.0f} diagnoses/s (goal >= 5,000)")
+    for seconds, text in per_paste():
+        first_line = " ".join(text.split())[:60]
+        print(f"  {seconds * 1e6:6.0f} us  {len(text):4d} B  {first_line}")
     text = _forty_kb()
     print(f"40 KB paste ({len(text) // 1024} KB): {timed(text) * 1000:.1f} ms (goal < 20 ms)")
     worst_name, worst = "", 0.0

@@ -95,17 +95,35 @@ def _masked(diagnosis: Diagnosis, masker: Masker) -> Diagnosis:
         # Nothing was found in the paste, so there is nothing to mask: the masker's own
         # safety net runs the same detection and would find nothing either.
         return diagnosis
+    # Every output string, masked in one call (one safety-net scan for all of them).
+    texts: list[str] = []
     for cause in diagnosis.causes:
-        cause.title = masker.mask(cause.title)
-        cause.evidence = masker.mask_obj(cause.evidence)
-        cause.debug = masker.mask_obj(cause.debug)
-        cause.fixes = masker.mask_obj(cause.fixes)
-    diagnosis.request = masker.mask_obj(diagnosis.request)
-    diagnosis.warnings = masker.mask_obj(diagnosis.warnings)
-    diagnosis.request_ids = masker.mask_obj(diagnosis.request_ids)
-    diagnosis.masked_text = masker.mask(diagnosis.masked_text)
-    if diagnosis.path:
-        diagnosis.path = masker.mask(diagnosis.path)
+        texts += [cause.title, *cause.evidence, *cause.debug, *cause.fixes]
+    request = diagnosis.request or {}
+    headers = request.get("headers") or {}
+    texts += [str(request.get("method") or ""), str(request.get("url") or ""), str(request.get("body") or "")]
+    for name, value in headers.items():
+        texts += [name, value]
+    texts += [*diagnosis.warnings, *diagnosis.request_ids, diagnosis.masked_text, diagnosis.path or ""]
+    masked = iter(masker.mask_strings(texts))
+    for cause in diagnosis.causes:
+        cause.title = next(masked)
+        cause.evidence = [next(masked) for _ in cause.evidence]
+        cause.debug = [next(masked) for _ in cause.debug]
+        cause.fixes = [next(masked) for _ in cause.fixes]
+    method, url, body = next(masked), next(masked), next(masked)
+    new_headers = {}
+    for _ in range(len(headers)):
+        name = next(masked)
+        new_headers[name] = next(masked)
+    if diagnosis.request is not None:
+        diagnosis.request = {**diagnosis.request, "method": method, "url": url, "headers": new_headers,
+                             "body": body if diagnosis.request.get("body") is not None else None}
+    diagnosis.warnings = [next(masked) for _ in diagnosis.warnings]
+    diagnosis.request_ids = [next(masked) for _ in diagnosis.request_ids]
+    diagnosis.masked_text = next(masked)
+    path = next(masked)
+    diagnosis.path = path or diagnosis.path
     return diagnosis
 
 

@@ -7,6 +7,7 @@ into `Evidence`; rules turn evidence into `Finding`s; ranking turns findings int
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -115,7 +116,10 @@ class Jwt:
 
 @dataclass
 class Paste:
-    """Everything the recognisers found in one piece of pasted text."""
+    """Everything the recognisers found in one piece of pasted text.
+
+    Built once by `recognize()` and read-only after that: `status` is computed on first use
+    and kept (rules and extractors ask for it dozens of times per diagnosis)."""
 
     text: str
     statuses: list[StatusMention] = field(default_factory=list)
@@ -136,7 +140,7 @@ class Paste:
         """The final response: after redirects curl -L followed, the last one printed."""
         return self.responses[-1] if self.responses else None
 
-    @property
+    @cached_property
     def status(self) -> int | None:
         """The status the paste is about: the final response's, else the first error status
         mentioned ("DELETE gave 204, then GET gave 404" is about the 404), else the first."""
@@ -149,7 +153,7 @@ class Paste:
                 return code
         return codes[0] if codes else None
 
-    @property
+    @cached_property
     def status_class(self) -> int | None:
         status = self.status
         if status is not None:

@@ -112,7 +112,7 @@ def rank(findings: list[Finding], ctx: Context, facts: dict[str, Any]) -> list[C
     causes: list[Cause] = []
     for position, slot in enumerate(ordered):
         known = kb.cause(slot.cause_id)
-        merged_facts = {**facts, **slot.facts}
+        merged_facts = {**facts, **slot.facts} if slot.facts else facts
         evidence_lines = [e.text for e in slot.evidence]
         if status_text and (slot.generic or not evidence_lines) and status_text not in evidence_lines:
             evidence_lines.append(status_text)
@@ -132,7 +132,7 @@ def rank(findings: list[Finding], ctx: Context, facts: dict[str, Any]) -> list[C
             id=slot.cause_id,
             title=known.title if known else slot.cause_id,
             confidence=round(confidence_of[slot.cause_id], 2),
-            evidence=_without_prefixes(_unique(evidence_lines))[:6],
+            evidence=_without_prefixes(_unique(evidence_lines))[:6] if len(evidence_lines) > 1 else evidence_lines,
             debug=_unique(debug)[:MAX_DEBUG],
             fixes=_unique(fixes)[:MAX_FIXES],
         ))

@@ -89,6 +89,19 @@ class Masker:
                 start = text.find(form, end)
         return spans
 
+    def mask_strings(self, texts: list[str]) -> list[str]:
+        """`mask` over many strings with one safety-net scan of them all.
+
+        The vendor-shape scan costs far more than replacing the known forms, and output strings
+        are many and short; it runs string by string only when the joint scan finds something
+        (lines do not join tokens: a shape never spans the newline between two strings)."""
+        if not self._forms:
+            return list(texts)
+        replaced = [_replace_spans(t, self._spans(t)) if t else t for t in texts]
+        if next(scan_shapes(View.of("\n".join(replaced))), None) is None:
+            return replaced
+        return [_mask_shapes(t) if t else t for t in replaced]
+
     def mask_obj(self, obj: Any) -> Any:
         """`mask` applied to every string in nested lists, tuples and dicts (keys too)."""
         if isinstance(obj, str):

@@ -90,3 +90,16 @@ def test_placeholders_raise_no_alarm() -> None:
     ):
         result = diagnose(text)
         assert not result.secrets_found, (text, result.warnings)
+
+
+@settings(max_examples=150, deadline=None)
+@given(SECRETS, st.lists(st.text(max_size=80), min_size=1, max_size=6), st.data())
+def test_masking_many_strings_at_once_equals_masking_each(secret: str, texts: list[str], data: st.DataObject) -> None:
+    from knowledge.secrets import Masker, find_secrets
+
+    # Put the secret (and a second, unrelated vendor-shaped key) into some of the strings.
+    other = "ghp_" + "k7Qm2Xv9Lp4Rt8Wz1Yb6Nc3Hd5Jf0Gs2Ae7U"
+    placed = [t + (f" {secret} " if data.draw(st.booleans()) else "") for t in texts]
+    placed[-1] += f" {other}"
+    masker = Masker(find_secrets(secret))
+    assert masker.mask_strings(placed) == [masker.mask(t) for t in placed]
