@@ -22,7 +22,7 @@ from knowledge.secrets.view import View, occurrences
 # stop at `=` and `:` (padding `=` at the end allowed), so `a=b=c...` cannot make values overlap.
 _KV_AFTER_RE = re.compile(
     r"""(?:
-        \\?["']\]?[ \t]{0,8}(?:,|:=|=>|==|[:=])   # "name": / "name", (code) / ["name"] =
+        \\?["']\]?[ \t]{0,8}(?P<sep>,|:=|=>|==|[:=])   # "name": / "name", (code) / ["name"] =
       | [ \t]{0,8}(?::=|=>|==|[:=])              # name: / name= / name==value (HTTPie)
     )
     [ \t]{0,8}
@@ -139,6 +139,11 @@ def scan_named(view: View) -> Iterator[Hit]:
                 value = match.group(group)
                 if value is not None:
                     break
+            # `"name", value` is a call such as setHeader("X-Api-Key", "..."): its value is a
+            # quoted literal. Unquoted, it is the next item of a list (`error="invalid_token",
+            # error_description=...`), not a value.
+            if group == "v4" and match.group("sep") == ",":
+                continue
             if value is not None and _accept_named(value, strength, kind):
                 value_start = match.start(group)
                 yield Hit(Secret(kind, label, value, MASK), value_start, value_start + len(value),

@@ -103,3 +103,23 @@ def test_masking_many_strings_at_once_equals_masking_each(secret: str, texts: li
     placed[-1] += f" {other}"
     masker = Masker(find_secrets(secret))
     assert masker.mask_strings(placed) == [masker.mask(t) for t in placed]
+
+
+def test_oauth_error_parameters_are_not_secrets() -> None:
+    # error="invalid_token", error_description=... is a challenge, not a credential.
+    result = diagnose(
+        'HTTP/1.1 401 Unauthorized\nWWW-Authenticate: Bearer error="invalid_token", '
+        'error_description="The access token expired"\n\n'
+    )
+    assert not result.secrets_found
+    assert any("error_description" in e for c in result.causes for e in c.evidence) or result.causes
+
+
+def test_jwt_with_an_unverifiable_signature_still_gives_its_claims() -> None:
+    # A pasted token whose signature segment is truncated or invented: the claims still count.
+    token = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI0MiIsImV4cCI6MTcwMDAwMDAwMH0."
+             "Yx3kT9vQm2Lp8Rz4Wn6Hb1Jc5Fd7Gs0Ae2Uk9Xo3Ni")
+    result = diagnose(f"curl https://api.x.io/v1/me -H 'Authorization: Bearer {token}'\nHTTP/1.1 401 Unauthorized")
+    assert "jwt" in result.recognized
+    assert result.causes[0].id == "auth.token_expired"
+    assert token not in json.dumps(result.to_dict())
