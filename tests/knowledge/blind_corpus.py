@@ -152,6 +152,8 @@ CORPORA = (
     Corpus("blind2", size=120, min_per_cause=1, min_secret_pastes=10),
     # Written fresh after both, weighted like real questions; its first measurement was honest.
     Corpus("blind3", size=100, min_per_cause=1, min_secret_pastes=10),
+    # Written fresh after the third round of tuning, without reading the engine.
+    Corpus("blind4", size=80, min_per_cause=1, min_secret_pastes=8),
 )
 
 
