@@ -141,16 +141,21 @@ def permission_denied(ctx: Context) -> Iterator[Finding]:
 
 @rule("authz.cors_blocked")
 def cors_blocked(ctx: Context) -> Iterator[Finding]:
+    # Only a browser enforces CORS. A curl command (often Chrome's "Copy as cURL", which keeps
+    # the Origin header) got its answer whatever the CORS headers say, so there they are only
+    # a hint for the browser the user started from, never the reason curl saw an error.
+    request = ctx.paste.request
+    weight = 0.5 if request is not None and request.source == "curl" else 1.0
     for item in ctx.evidence.of("cors"):
         origin = item.facts.get("request_origin")
         allowed = item.facts.get("allow_origin")
         if origin and not allowed:
-            yield finding("authz.cors_blocked", 0.9, item, origin=origin,
+            yield finding("authz.cors_blocked", 0.9 * weight, item, origin=origin,
                           message="the response has no Access-Control-Allow-Origin for this Origin")
         elif origin and allowed and allowed != "*" and allowed.rstrip("/") != str(origin).rstrip("/"):
-            yield finding("authz.cors_blocked", 0.9, item, origin=origin)
+            yield finding("authz.cors_blocked", 0.9 * weight, item, origin=origin)
         elif origin and allowed == "*" and item.facts.get("allow_credentials"):
-            yield finding("authz.cors_blocked", 0.85, item, origin=origin,
+            yield finding("authz.cors_blocked", 0.85 * weight, item, origin=origin,
                           message="a wildcard origin cannot be used with credentials")
 
 
