@@ -58,4 +58,6 @@ class PhraseIndex:
         for phrase, key in candidates:
             if phrase in lowered:
                 hits.setdefault(key, []).append(phrase)
-        return {key: hits[key] for key in sorted(hits)}
+        # Sets gave the candidates in hash order, which changes between processes: sort, so the
+        # same paste always yields the same phrases in the same order (longest first).
+        return {key: sorted(hits[key], key=lambda p: (-len(p), p)) for key in sorted(hits)}

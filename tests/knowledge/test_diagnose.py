@@ -175,3 +175,27 @@ def test_shell_variable_in_single_quotes_is_sent_literally() -> None:
     double = diagnose('curl https://api.x.io/v1/me -H "Authorization: Bearer $TOKEN"\nHTTP/1.1 401 Unauthorized')
     assert not any("single quotes" in e or "placeholder" in e
                    for c in double.to_dict()["causes"] for e in c["evidence"])
+
+
+def test_same_paste_same_answer_in_every_process() -> None:
+    # Set iteration order changes with the hash seed between processes; answers must not.
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import glob, json, tomllib\n"
+        "from datetime import UTC, datetime\n"
+        "from knowledge import diagnose\n"
+        "now = datetime(2025, 3, 14, 12, tzinfo=UTC)\n"
+        "texts = [p['text'] for f in sorted(glob.glob('tests/knowledge/blind*/*.toml'))\n"
+        "         for p in tomllib.load(open(f, 'rb'))['paste']]\n"
+        "print(json.dumps([diagnose(t, now=now).to_dict() for t in texts], sort_keys=True))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    outputs = {
+        subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}, timeout=120, check=True).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outputs) == 1
