@@ -15,6 +15,7 @@ from typing import Any
 from knowledge import kb as kb_module
 from knowledge.evidence import Context, gather
 from knowledge.evidence.vendor import detect_vendor
+from knowledge.kb import PLACEHOLDERS
 from knowledge.model import Diagnosis, HttpRequest, Paste
 from knowledge.normalize import normalize
 from knowledge.rank import UNKNOWN, rank
@@ -184,10 +185,12 @@ def _global_facts(ctx: Context) -> dict[str, Any]:
     """Placeholder values every cause's text may use: the first value of each evidence fact,
     plus what the request and response say directly."""
     facts: dict[str, Any] = {}
+    # Facts only ever fill placeholders, so only placeholder names are collected.
     for item in ctx.evidence:
         for key, value in item.facts.items():
-            if isinstance(value, str | int | float) and not isinstance(value, bool) and value != "":
-                facts.setdefault(key, value)
+            if (key in PLACEHOLDERS and key not in facts and value != ""
+                    and isinstance(value, str | int | float) and not isinstance(value, bool)):
+                facts[key] = value
     retry = ctx.evidence.first("retry_after")
     if retry is not None:
         facts["retry_after"] = retry.facts.get("seconds")

@@ -144,15 +144,11 @@ class KnowledgeBase:
 def fill(lines: tuple[str, ...] | list[str], facts: dict[str, Any]) -> list[str]:
     """Fill `{placeholders}` from facts; drop lines that need a fact we do not have."""
     out: list[str] = []
-    for line in lines:
-        if "{" not in line:
-            out.append(line)
+    for literal, parts, names in _compiled(lines):
+        if literal is not None:
+            out.append(literal)
             continue
-        parts = _template(line)
-        if parts is None:  # braces but no placeholder: the line as written
-            out.append(line)
-            continue
-        values = [facts.get(name) for name in parts[1::2]]
+        values = [facts.get(name) for name in names]
         if any(value is None or value == "" for value in values):
             continue
         pieces = list(parts)
@@ -161,21 +157,30 @@ def fill(lines: tuple[str, ...] | list[str], facts: dict[str, Any]) -> list[str]
     return out
 
 
-_TEMPLATES: dict[str, tuple[str, ...] | None] = {}
-# Knowledge lines number in the low thousands; past this, lines are split but not cached.
-_TEMPLATE_CACHE_MAX = 20_000
+_Compiled = tuple[tuple[str | None, tuple[str, ...], tuple[str, ...]], ...]
+_COMPILED: dict[tuple[str, ...], _Compiled] = {}
+# Knowledge tuples number in the hundreds; past this, lines are compiled but not cached.
+_COMPILED_CACHE_MAX = 20_000
 
 
-def _template(line: str) -> tuple[str, ...] | None:
-    """`line` split into literal, name, literal, name, ... (cached: knowledge lines are few)."""
-    cached = _TEMPLATES.get(line, False)
-    if cached is not False:
-        return cached  # type: ignore[return-value]
-    split = tuple(PLACEHOLDER.split(line))
-    parts = split if len(split) > 1 else None
-    if len(_TEMPLATES) < _TEMPLATE_CACHE_MAX:
-        _TEMPLATES[line] = parts
-    return parts
+def _compiled(lines: tuple[str, ...] | list[str]) -> _Compiled:
+    """Each line as (literal, (), ()) or (None, literal/name parts, names), compiled once per
+    knowledge tuple (keyed by value: the tuples live as long as the knowledge base)."""
+    if isinstance(lines, tuple):
+        found = _COMPILED.get(lines)
+        if found is not None:
+            return found
+    compiled = tuple(_compile_line(line) for line in lines)
+    if isinstance(lines, tuple) and len(_COMPILED) < _COMPILED_CACHE_MAX:
+        _COMPILED[lines] = compiled
+    return compiled
+
+
+def _compile_line(line: str) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
+    parts = tuple(PLACEHOLDER.split(line)) if "{" in line else (line,)
+    if len(parts) == 1:  # no placeholder (braces alone are kept as written)
+        return line, (), ()
+    return None, parts, parts[1::2]
 
 
 # --- loading and validation -------------------------------------------------------------

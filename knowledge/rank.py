@@ -8,7 +8,6 @@ paste outranks generic knowledge, and a bare status yields the knowledge base's 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from knowledge.evidence import Context
@@ -23,20 +22,27 @@ MAX_FIXES = 5
 UNKNOWN = "unknown.unrecognized"
 
 
-@dataclass
 class _Merged:
-    cause_id: str
-    scores: list[float] = field(default_factory=list)
-    evidence: list[Evidence] = field(default_factory=list)
-    facts: dict[str, Any] = field(default_factory=dict)
-    debug: list[str] = field(default_factory=list)
-    fixes: list[str] = field(default_factory=list)
-    generic: bool = True
-    order: int = 0
+    """One cause's findings merged (a plain slotted class: ranking builds a dozen per call)."""
+
+    __slots__ = ("cause_id", "debug", "evidence", "facts", "fixes", "generic", "order", "scores")
+
+    def __init__(self, cause_id: str, scores: list[float] | None = None, order: int = 0) -> None:
+        self.cause_id = cause_id
+        self.scores: list[float] = scores if scores is not None else []
+        self.evidence: list[Evidence] = []
+        self.facts: dict[str, Any] = {}
+        self.debug: list[str] = []
+        self.fixes: list[str] = []
+        self.generic = True
+        self.order = order
 
     @property
     def confidence(self) -> float:
-        scores = sorted(self.scores, reverse=True)
+        scores = self.scores
+        if len(scores) == 1:
+            return min(0.98, scores[0])
+        scores = sorted(scores, reverse=True)
         if not scores:
             return 0.0
         remaining = 1.0 - scores[0]
