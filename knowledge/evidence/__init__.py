@@ -8,9 +8,11 @@ they are produced; rules read them by kind.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from knowledge.kb import KnowledgeBase, VendorEntry
 from knowledge.model import Evidence, Paste
@@ -29,6 +31,29 @@ class Context:
     # Causes the paste contradicts (credentials were sent, so not "missing credentials"):
     # rules add to it, ranking drops them from the status's generic causes.
     ruled_out: set[str] = field(default_factory=set)
+    # Parsed JSON by text, for this one diagnosis: the body extractor and several vendor
+    # modules read the same bodies, and each body is parsed once (see `loads`).
+    json_memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def loads(self, text: str) -> Any:
+        """`json.loads(text)`, or `NOT_JSON` where it raises ValueError or RecursionError.
+
+        Memoised per Context, so it lives exactly as long as one diagnosis. Callers share the
+        result: they must read it, never change it."""
+        try:
+            return self.json_memo[text]
+        except KeyError:
+            pass
+        try:
+            value: Any = json.loads(text)
+        except (ValueError, RecursionError):
+            value = NOT_JSON
+        self.json_memo[text] = value
+        return value
+
+
+# What `Context.loads` returns for text that is not JSON (None is a valid JSON value).
+NOT_JSON: Any = object()
 
 
 class EvidenceSet:

@@ -18,11 +18,11 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from knowledge.evidence import Context, extractor
+from knowledge.evidence import NOT_JSON, Context, extractor
 from knowledge.evidence.json_syntax import check_json, looks_like_json
 from knowledge.model import Evidence
 from knowledge.text import clip
@@ -79,14 +79,21 @@ class BodyFacts:
 _REPR_LIMIT = 16 * 1024
 
 
-def _as_json(body: str) -> Any:
+def _loads(text: str) -> Any:
+    """`json.loads`, with NOT_JSON for text it refuses (the memo-free form of Context.loads)."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return NOT_JSON
+
+
+def _as_json(body: str, loads: Callable[[str], Any] = _loads) -> Any:
     stripped = body.strip()
     if not stripped or stripped[0] not in "{[":
         return None
-    try:
-        return json.loads(stripped)
-    except (ValueError, RecursionError):
-        pass
+    value = loads(stripped)
+    if value is not NOT_JSON:
+        return value
     # SDKs print bodies as Python dicts: {'ok': False, 'error': 'invalid_auth'}. literal_eval
     # only builds literals (it runs nothing); depth and size are bounded by the limit.
     if "'" in stripped and len(stripped) <= _REPR_LIMIT:
@@ -346,9 +353,12 @@ def _plain_text(body: str, facts: BodyFacts) -> None:
         _add_message(facts, first)
 
 
-def body_evidence_for(body: str, content_type: str = "", source: str = "response body") -> Iterator[Evidence]:
+def body_evidence_for(body: str, content_type: str = "", source: str = "response body",
+                      loads: Callable[[str], Any] = _loads) -> Iterator[Evidence]:
+    """Evidence from one body. `loads` parses JSON; the extractor passes `Context.loads` so the
+    vendor modules reuse the parse instead of repeating it."""
     body = body[:_MAX_BODY]
-    data = _as_json(body)
+    data = _as_json(body, loads)
     facts = read_body_facts(data) if data is not None else BodyFacts()
     if data is None:
         _xml(body, facts)
@@ -408,9 +418,10 @@ def body_evidence(ctx: Context) -> Iterator[Evidence]:
     paste = ctx.paste
     response = paste.response
     if response is not None and response.body.strip():
-        yield from body_evidence_for(response.body, (response.header("Content-Type") or "").lower())
+        yield from body_evidence_for(response.body, (response.header("Content-Type") or "").lower(),
+                                     loads=ctx.loads)
     for body in paste.bodies[:3]:
-        yield from body_evidence_for(body, "", "pasted body")
+        yield from body_evidence_for(body, "", "pasted body", loads=ctx.loads)
     # Only where a bad payload explains the status: a 404 or 500 with a dict printed by an SDK
     # (`{'error': ...}`, Python's repr) is an error report, not a payload.
     # And only when the JSON is most of the paste: an object printed inside an SDK exception or

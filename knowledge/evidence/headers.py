@@ -306,7 +306,12 @@ def server_layer(headers: list[Header]) -> tuple[str, Header] | None:
     The Server header names who wrote the response, so it wins; then X-Powered-By, Via, and
     headers only one product sets (CF-Ray, X-Amz-Cf-Id, X-Served-By: cache-...).
     """
-    index = _index(headers)
+    return _layer_of(_index(headers))
+
+
+def _layer_of(index: dict[str, list[Header]]) -> tuple[str, Header] | None:
+    """`server_layer` over an index the caller already built (the extractor builds one per
+    response and shares it)."""
     for name, value in index.get("server", [])[:3]:
         lowered = value.lower()[:200]
         for needle, layer in _SERVER_LAYERS:
@@ -387,14 +392,10 @@ def _human(seconds: float) -> str:
     return f"{days} d {hours} h" if hours else f"{days} d"
 
 
-def _base_time(index: dict[str, list[Header]], now: datetime) -> datetime:
-    """The response's own clock (its Date header) when it has one, else ours."""
+def _response_date(index: dict[str, list[Header]]) -> datetime | None:
+    """The response's own clock (its last Date header), when it has a valid one."""
     dates = index.get("date")
-    if dates:
-        parsed = parse_http_date(dates[-1][1])
-        if parsed is not None:
-            return parsed
-    return _aware(now)
+    return parse_http_date(dates[-1][1]) if dates else None
 
 
 def _safe(items: Iterable[Evidence]) -> list[Evidence]:
@@ -416,23 +417,28 @@ def header_evidence(ctx: Context) -> Iterable[Evidence]:
     responses = paste.responses[-MAX_RESPONSES:]
     bases = _request_urls(paste.request, responses)
     found: list[Evidence] = []
+    # One index per response, shared by every reader below (and by the CORS pass after).
+    indexes = [_index(response.headers) for response in responses]
+    request_id_headers = ctx.vendor.request_id_headers if ctx.vendor else ()
     for position in range(len(responses) - 1, -1, -1):
         response = responses[position]
-        index = _index(response.headers)
-        base_time = _base_time(index, now)
+        index = indexes[position]
+        # The Date header is parsed once: it is both the clock for delays and evidence itself.
+        date = _response_date(index)
+        base_time = date or now
         final = position == len(responses) - 1
         found += _safe(_retry_after(index, base_time))
         found += _safe(_ratelimits(index, base_time))
         found += _safe(_www_authenticate(index))
         found += _safe(_allow(index))
         found += _safe(_location(index, bases[position]))
-        found += _safe(_server(response))
-        found += _safe(_request_ids(index, ctx.vendor.request_id_headers if ctx.vendor else ()))
+        found += _safe(_server(response, index))
+        found += _safe(_request_ids(index, request_id_headers))
         if final:
             found += _safe(_content_type(index))
-        found += _safe(_date(index))
+        found += _safe(_date(index, date))
         found += _safe(_content_length(index))
-    found += _safe(_cors(paste.requests, responses))
+    found += _safe(_cors(paste.requests, indexes))
     return found
 
 
@@ -683,7 +689,8 @@ def _cors_value(cors: dict[str, Header], key: str) -> str | None:
     return header[1].strip() if header is not None else None
 
 
-def _cors(requests: list[HttpRequest], responses: list[HttpResponse]) -> Iterator[Evidence]:
+def _cors(requests: list[HttpRequest], indexes: list[dict[str, list[Header]]]) -> Iterator[Evidence]:
+    """CORS headers of each response (final first), given as the extractor's header indexes."""
     origin: str | None = None
     origin_header: Header | None = None
     for request in requests[:MAX_RESPONSES]:
@@ -694,8 +701,7 @@ def _cors(requests: list[HttpRequest], responses: list[HttpResponse]) -> Iterato
         if origin is not None:
             break
     emitted = 0
-    for response in reversed(responses):
-        index = _index(response.headers)
+    for index in reversed(indexes):
         cors = {key: items[0] for key, items in index.items() if key.startswith("access-control-allow-")}
         if not cors:
             continue
@@ -719,7 +725,7 @@ def _cors(requests: list[HttpRequest], responses: list[HttpResponse]) -> Iterato
             "allow_credentials": None, "request_origin": origin,
         }
         text = f"The request carries {_quote(*origin_header)}"
-        text += " and no response shows an Access-Control-Allow-Origin header" if responses else ""
+        text += " and no response shows an Access-Control-Allow-Origin header" if indexes else ""
         yield Evidence("cors", text, facts)
 
 
@@ -785,10 +791,10 @@ _LAYER_NAMES = {
 }
 
 
-def _server(response: HttpResponse) -> Iterator[Evidence]:
+def _server(response: HttpResponse, index: dict[str, list[Header]]) -> Iterator[Evidence]:
     server = response.header("Server")
     via = response.header("Via")
-    found = server_layer(response.headers)
+    found = _layer_of(index)
     if server is None and via is None and found is None:
         return
     layer = found[0] if found else None
@@ -829,14 +835,11 @@ def _content_type(index: dict[str, list[Header]]) -> Iterator[Evidence]:
     yield Evidence("response_content_type", text, {"content_type": value.strip(), "mime": mime})
 
 
-def _date(index: dict[str, list[Header]]) -> Iterator[Evidence]:
-    items = index.get("date")
-    if not items:
-        return
-    name, value = items[-1]
-    when = parse_http_date(value)
+def _date(index: dict[str, list[Header]], when: datetime | None) -> Iterator[Evidence]:
+    """`when` is the last Date header's value, already parsed by `_response_date`."""
     if when is None:
         return
+    name, value = index["date"][-1]
     yield Evidence("date_header", f"{_quote(name, value)}: the response was sent at {_iso(when)}", {"date": _iso(when)})
 
 

@@ -7,10 +7,9 @@ raises, so a vendor module reads dicts instead of scanning text.
 from __future__ import annotations
 
 import importlib
-import json
 from typing import Any
 
-from knowledge.model import Paste
+from knowledge.evidence import Context
 
 MODULES: tuple[str, ...] = ("scopes", "slack", "sdk_errors", "aws", "cloudflare", "heroku", "frameworks")
 
@@ -23,17 +22,17 @@ def load() -> None:
         importlib.import_module(f"{__name__}.{name}")
 
 
-def json_bodies(paste: Paste, limit: int = 3) -> list[dict[str, Any]]:
-    """The JSON objects among the paste's bodies (final response first), at most `limit`."""
+def json_bodies(ctx: Context, limit: int = 3) -> list[dict[str, Any]]:
+    """The JSON objects among the paste's bodies (final response first), at most `limit`.
+
+    Parsed through `ctx.loads`, so the body extractor and every vendor module share one parse
+    of each body; the dicts are shared too and must not be changed."""
     found: list[dict[str, Any]] = []
-    for body in paste.all_bodies()[:limit]:
+    for body in ctx.paste.all_bodies()[:limit]:
         stripped = body.strip()
         if not stripped.startswith("{") or len(stripped) > MAX_JSON_BODY:
             continue
-        try:
-            data = json.loads(stripped)
-        except (ValueError, RecursionError):
-            continue
+        data = ctx.loads(stripped)
         if isinstance(data, dict):
             found.append(data)
     return found

@@ -65,7 +65,7 @@ def _health_evidence(data: dict[str, Any]) -> Evidence | None:
 
 @extractor
 def framework_evidence(ctx: Context) -> Iterator[Evidence]:
-    for data in json_bodies(ctx.paste, limit=2):
+    for data in json_bodies(ctx, limit=2):
         for found in (_trace_evidence(data), _health_evidence(data)):
             if found is not None:
                 yield found

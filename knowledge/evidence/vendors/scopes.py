@@ -67,7 +67,7 @@ def _header_scopes(ctx: Context) -> Iterator[Evidence]:
 
 
 def _body_scopes(ctx: Context) -> Iterator[Evidence]:
-    for data in json_bodies(ctx.paste):
+    for data in json_bodies(ctx):
         needed = data.get("needed")
         if isinstance(needed, str) and needed.strip():  # Slack: "needed" / "provided"
             provided = data.get("provided")

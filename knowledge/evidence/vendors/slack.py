@@ -32,7 +32,7 @@ def _parse(line: str) -> dict[str, str] | None:
 
 @extractor
 def slack_argument_errors(ctx: Context) -> Iterator[Evidence]:
-    for data in json_bodies(ctx.paste):
+    for data in json_bodies(ctx):
         if data.get("ok") is not False:
             continue
         meta = data.get("response_metadata")
