@@ -13,7 +13,7 @@ from knowledge.text import clip
 _AUTH_STATUSES = (401, 403, 419, 440, 498)
 
 
-@rule("auth.token_expired")
+@rule("auth.token_expired", needs=("jwt_claims", "jwt_expired", "www_authenticate"))
 def token_expired(ctx: Context) -> Iterator[Finding]:
     # A token whose exp is still ahead did not expire, and a request with no JWT and an opaque
     # key is rarely "expired" either: leave that to the server's own words.
@@ -29,7 +29,7 @@ def token_expired(ctx: Context) -> Iterator[Finding]:
             yield finding("auth.token_expired", 0.93, item)
 
 
-@rule("auth.token_not_yet_valid")
+@rule("auth.token_not_yet_valid", needs=("jwt_not_yet_valid",))
 def token_not_yet_valid(ctx: Context) -> Iterator[Finding]:
     for item in ctx.evidence.of("jwt_not_yet_valid"):
         yield finding("auth.token_not_yet_valid", 0.9 if status_is(ctx, *_AUTH_STATUSES) else 0.5, item)
@@ -60,13 +60,13 @@ def missing_bearer_prefix(ctx: Context) -> Iterator[Finding]:
         yield finding("auth.missing_bearer_prefix", 0.92 if status_is(ctx, 401, 403) else 0.6, item)
 
 
-@rule("auth.malformed_header")
+@rule("auth.malformed_header", needs=("auth_malformed",))
 def malformed_header(ctx: Context) -> Iterator[Finding]:
     for item in ctx.evidence.of("auth_malformed"):
         yield finding("auth.malformed_header", 0.9 if status_is(ctx, 400, 401, 403) else 0.55, item)
 
 
-@rule("auth.invalid_credentials")
+@rule("auth.invalid_credentials", needs=("auth_placeholder", "www_authenticate"), statuses=(401,))
 def invalid_credentials(ctx: Context) -> Iterator[Finding]:
     for item in ctx.evidence.of("auth_placeholder"):
         yield finding("auth.invalid_credentials", 0.9 if status_is(ctx, 401, 403) else 0.6, item,
@@ -86,13 +86,13 @@ def invalid_credentials(ctx: Context) -> Iterator[Finding]:
                       message="credentials were sent and rejected")
 
 
-@rule("auth.wrong_environment")
+@rule("auth.wrong_environment", needs=("key_environment",))
 def wrong_environment(ctx: Context) -> Iterator[Finding]:
     for item in ctx.evidence.of("key_environment"):
         yield finding("auth.wrong_environment", 0.9 if status_is(ctx, 401, 403, 404) else 0.6, item)
 
 
-@rule("auth.wrong_audience")
+@rule("auth.wrong_audience", needs=("jwt_claims",))
 def wrong_audience(ctx: Context) -> Iterator[Finding]:
     request = ctx.paste.request
     if request is None or not request.host or not status_is(ctx, 401, 403):
@@ -113,7 +113,7 @@ def wrong_audience(ctx: Context) -> Iterator[Finding]:
             yield finding("auth.wrong_audience", 0.78, item, origin=", ".join(sorted(hosts)))
 
 
-@rule("authz.insufficient_scope")
+@rule("authz.insufficient_scope", needs=("www_authenticate", "scopes_needed"))
 def insufficient_scope(ctx: Context) -> Iterator[Finding]:
     for item in ctx.evidence.of("www_authenticate"):
         if item.facts.get("error") == "insufficient_scope":
@@ -128,7 +128,7 @@ def insufficient_scope(ctx: Context) -> Iterator[Finding]:
             return
 
 
-@rule("authz.permission_denied")
+@rule("authz.permission_denied", statuses=(403,))
 def permission_denied(ctx: Context) -> Iterator[Finding]:
     # Authenticated (a token the server accepted enough to answer 403) but not allowed.
     if (
@@ -139,7 +139,7 @@ def permission_denied(ctx: Context) -> Iterator[Finding]:
         yield finding("authz.permission_denied", 0.55, ctx.evidence.first("method_used"))
 
 
-@rule("authz.cors_blocked")
+@rule("authz.cors_blocked", needs=("cors",))
 def cors_blocked(ctx: Context) -> Iterator[Finding]:
     # Only a browser enforces CORS. A curl command (often Chrome's "Copy as cURL", which keeps
     # the Origin header) got its answer whatever the CORS headers say, so there they are only
@@ -159,7 +159,7 @@ def cors_blocked(ctx: Context) -> Iterator[Finding]:
                           message="a wildcard origin cannot be used with credentials")
 
 
-@rule("authz.csrf_failed")
+@rule("authz.csrf_failed", statuses=(403, 419, 422))
 def csrf_failed(ctx: Context) -> Iterator[Finding]:
     # Django, Rails and Laravel say so in the page body, below a generic "403 Forbidden" title.
     response = ctx.paste.response

@@ -32,7 +32,7 @@ _PROXIES = frozenset({
 
 
 @rule("gateway.upstream_down", "gateway.upstream_timeout", "gateway.upstream_bad_response",
-      "gateway.origin_tls_error", "gateway.client_closed")
+      "gateway.origin_tls_error", "gateway.client_closed", statuses=tuple(_GATEWAY))
 def proxy_answered(ctx: Context) -> Iterator[Finding]:
     status = ctx.paste.status
     if status not in _GATEWAY:
@@ -55,7 +55,7 @@ _BACKEND_LAYERS = frozenset({
 })
 
 
-@rule("gateway.upstream_down")
+@rule("gateway.upstream_down", statuses=(503,))
 def proxy_page_503(ctx: Context) -> Iterator[Finding]:
     if ctx.paste.status != 503:
         return

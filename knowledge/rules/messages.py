@@ -9,7 +9,7 @@ from knowledge.model import Finding
 from knowledge.rules import finding, rule
 
 
-@rule("*messages")
+@rule("*messages", needs=("message_match",))
 def message_phrases(ctx: Context) -> Iterator[Finding]:
     for item in ctx.evidence.of("message_match"):
         yield finding(item.facts["cause"], item.facts["confidence"], item, message=item.facts["quote"])

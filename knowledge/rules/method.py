@@ -16,7 +16,7 @@ def _changed_by_redirect(ctx: Context) -> bool:
             and any(r.status in (301, 302, 303) for r in ctx.paste.responses[:-1]))
 
 
-@rule("method.not_allowed")
+@rule("method.not_allowed", needs=("allow", "get_with_body"), statuses=(405,))
 def not_allowed(ctx: Context) -> Iterator[Finding]:
     if _changed_by_redirect(ctx):
         return

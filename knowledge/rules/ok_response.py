@@ -9,7 +9,7 @@ from knowledge.model import Finding
 from knowledge.rules import finding, rule
 
 
-@rule("graphql.errors_in_ok_response")
+@rule("graphql.errors_in_ok_response", needs=("graphql_errors",))
 def graphql_errors(ctx: Context) -> Iterator[Finding]:
     item = ctx.evidence.first("graphql_errors")
     if item is not None:
@@ -22,7 +22,7 @@ def graphql_errors(ctx: Context) -> Iterator[Finding]:
                       message=(item.facts.get("messages") or [""])[0])
 
 
-@rule("api.error_in_ok_response")
+@rule("api.error_in_ok_response", needs=("ok_false",))
 def ok_false(ctx: Context) -> Iterator[Finding]:
     item = ctx.evidence.first("ok_false")
     if item is not None:
@@ -34,7 +34,7 @@ def ok_false(ctx: Context) -> Iterator[Finding]:
                       error_code=item.facts.get("error") or "")
 
 
-@rule("api.html_instead_of_json")
+@rule("api.html_instead_of_json", needs=("html_page",))
 def html_instead_of_json(ctx: Context) -> Iterator[Finding]:
     """A success status whose body is an HTML page, where the caller expected JSON: an SPA's
     index.html served for an unknown /api path, a login page, a proxy's page."""

@@ -16,7 +16,7 @@ def _quota_said(ctx: Context) -> bool:
                                                                     *ctx.evidence.of("vendor_error")))
 
 
-@rule("ratelimit.exceeded")
+@rule("ratelimit.exceeded", needs=("ratelimit", "retry_after"))
 def rate_limited(ctx: Context) -> Iterator[Finding]:
     status = ctx.paste.status
     # When the body says the quota or the bill is the problem, waiting will not help: the
@@ -40,7 +40,7 @@ def rate_limited(ctx: Context) -> Iterator[Finding]:
             yield finding("ratelimit.exceeded", 0.8 - (0.3 if quota else 0), limits)
 
 
-@rule("service.maintenance", "service.overloaded")
+@rule("service.maintenance", "service.overloaded", needs=("retry_after",))
 def retry_after_on_503(ctx: Context) -> Iterator[Finding]:
     retry = ctx.evidence.first("retry_after")
     if ctx.paste.status != 503 or retry is None:
@@ -61,7 +61,7 @@ _LONG_WINDOWS = ("daily", "per day", "per month", "monthly", "this month", "toda
 _LIMIT_WORDS = ("quota", "limit", "exceeded", "exhausted")
 
 
-@rule("ratelimit.exceeded", "ratelimit.quota_exhausted")
+@rule("ratelimit.exceeded", "ratelimit.quota_exhausted", needs=("error_message",))
 def limit_window(ctx: Context) -> Iterator[Finding]:
     for item in ctx.evidence.of("error_message"):
         for message in (item.facts.get("messages") or [])[:5]:

@@ -11,7 +11,7 @@ from knowledge.rules import finding, rule
 _REDIRECTS = (301, 302, 303, 307, 308)
 
 
-@rule("redirect.not_followed")
+@rule("redirect.not_followed", statuses=_REDIRECTS)
 def not_followed(ctx: Context) -> Iterator[Finding]:
     if ctx.paste.status not in _REDIRECTS:
         return
@@ -23,7 +23,7 @@ def not_followed(ctx: Context) -> Iterator[Finding]:
         yield finding("redirect.not_followed", 0.6, location)
 
 
-@rule("redirect.http_to_https")
+@rule("redirect.http_to_https", needs=("location", "plain_http"))
 def http_to_https(ctx: Context) -> Iterator[Finding]:
     for item in ctx.evidence.of("location"):
         if item.facts.get("http_to_https"):
@@ -54,7 +54,7 @@ def method_changed(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("url.trailing_slash_mismatch")
+@rule("url.trailing_slash_mismatch", needs=("location", "trailing_slash"))
 def trailing_slash(ctx: Context) -> Iterator[Finding]:
     for item in ctx.evidence.of("location"):
         if item.facts.get("trailing_slash_only"):

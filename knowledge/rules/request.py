@@ -29,7 +29,7 @@ _RULE_WORDS = (
 )
 
 
-@rule("request.malformed_json", "request.invisible_characters")
+@rule("request.malformed_json", "request.invisible_characters", needs=("body_json_fault",))
 def json_body(ctx: Context) -> Iterator[Finding]:
     # An XML or form body labelled JSON is a labelling problem first: the JSON check fails
     # because the body was never meant to be JSON.
@@ -46,13 +46,14 @@ def json_body(ctx: Context) -> Iterator[Finding]:
             yield finding("request.malformed_json", confidence - 0.3, item)
 
 
-@rule("request.invisible_characters")
+@rule("request.invisible_characters", needs=("invisible_chars",))
 def invisible_characters(ctx: Context) -> Iterator[Finding]:
     for item in ctx.evidence.of("invisible_chars"):
         yield finding("request.invisible_characters", 0.85 if status_is(ctx, 400, 401, 403, 404, 422) else 0.6, item)
 
 
-@rule("request.missing_content_type", "request.wrong_content_type")
+@rule("request.missing_content_type", "request.wrong_content_type",
+      needs=("json_sent_as_form", "content_type_mismatch"))
 def content_type(ctx: Context) -> Iterator[Finding]:
     for item in ctx.evidence.of("json_sent_as_form"):
         confidence = 0.92 if status_is(ctx, 400, 415, 422, 500) else 0.55
@@ -87,7 +88,7 @@ def _classify(entry: dict[str, str], ctx: Context) -> str | None:
     return best[1] if best else None
 
 
-@rule(*_FIELD_CAUSES)
+@rule(*_FIELD_CAUSES, needs=("field_errors",))
 def field_errors(ctx: Context) -> Iterator[Finding]:
     for item in ctx.evidence.of("field_errors"):
         named: dict[str, str] = {}
@@ -99,7 +100,8 @@ def field_errors(ctx: Context) -> Iterator[Finding]:
             yield finding(cause, 0.9 - 0.1 * index, item, field=field)
 
 
-@rule("request.payload_too_large", "request.uri_too_long", "request.headers_too_large")
+@rule("request.payload_too_large", "request.uri_too_long", "request.headers_too_large",
+      needs=("body_large", "url_long", "headers_large"))
 def sizes(ctx: Context) -> Iterator[Finding]:
     for kind, cause, statuses in (
         ("body_large", "request.payload_too_large", (413, 400)),
@@ -116,14 +118,14 @@ def _sent(ctx: Context, name: str) -> str | None:
     return request.header(name) if request is not None else None
 
 
-@rule("request.not_acceptable")
+@rule("request.not_acceptable", statuses=(406,))
 def not_acceptable(ctx: Context) -> Iterator[Finding]:
     accept = _sent(ctx, "Accept")
     if ctx.paste.status == 406 and accept:
         yield finding("request.not_acceptable", 0.88, ctx.evidence.first("request_headers"), header=f"Accept: {accept}")
 
 
-@rule("request.precondition_failed")
+@rule("request.precondition_failed", statuses=(412, 428))
 def precondition(ctx: Context) -> Iterator[Finding]:
     sent = [name for name in ("If-Match", "If-None-Match", "If-Unmodified-Since") if _sent(ctx, name)]
     if ctx.paste.status == 412 and sent:
@@ -132,7 +134,7 @@ def precondition(ctx: Context) -> Iterator[Finding]:
         yield finding("request.precondition_failed", 0.9, ctx.evidence.first("method_used"), header="If-Match")
 
 
-@rule("request.conflict")
+@rule("request.conflict", statuses=(409, 400, 422))
 def conflict(ctx: Context) -> Iterator[Finding]:
     key = _sent(ctx, "Idempotency-Key")
     if ctx.paste.status in (409, 400, 422) and key:

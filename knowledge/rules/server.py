@@ -9,7 +9,7 @@ from knowledge.model import Finding
 from knowledge.rules import finding, rule
 
 
-@rule("server.unhandled_exception", "server.leaked_stack_trace")
+@rule("server.unhandled_exception", "server.leaked_stack_trace", needs=("stack_trace",))
 def stack_trace(ctx: Context) -> Iterator[Finding]:
     trace = ctx.evidence.first("stack_trace")
     if trace is None:
@@ -26,7 +26,7 @@ def stack_trace(ctx: Context) -> Iterator[Finding]:
 _STOCK_500_LAYERS = frozenset({"apache", "iis", "nginx"})
 
 
-@rule("server.unhandled_exception")
+@rule("server.unhandled_exception", statuses=(500,))
 def stock_error_page(ctx: Context) -> Iterator[Finding]:
     if ctx.paste.status != 500 or ctx.evidence.has("stack_trace"):
         return
@@ -40,7 +40,7 @@ def stock_error_page(ctx: Context) -> Iterator[Finding]:
             return
 
 
-@rule("service.dependency_down")
+@rule("service.dependency_down", needs=("health_down",))
 def health_check_down(ctx: Context) -> Iterator[Finding]:
     item = ctx.evidence.first("health_down")
     if item is not None:

@@ -9,7 +9,7 @@ from knowledge.model import Finding
 from knowledge.rules import finding, rule
 
 
-@rule("*vendors")
+@rule("*vendors", needs=("vendor_error",))
 def vendor_error_codes(ctx: Context) -> Iterator[Finding]:
     # The server's own sentence goes first: it is what the user recognises; the code's note
     # says what it means.

@@ -22,7 +22,7 @@ def _is_aws(ctx: Context) -> bool:
     return ctx.vendor is not None and ctx.vendor.id == "aws"
 
 
-@rule("redirect.not_followed", "auth.malformed_header", "auth.invalid_credentials")
+@rule("redirect.not_followed", "auth.malformed_header", "auth.invalid_credentials", needs=("aws_region",))
 def wrong_region(ctx: Context) -> Iterator[Finding]:
     region = ctx.evidence.first("aws_region")
     if region is None:
@@ -34,7 +34,7 @@ def wrong_region(ctx: Context) -> Iterator[Finding]:
             return
 
 
-@rule("gateway.upstream_bad_response", "gateway.upstream_timeout")
+@rule("gateway.upstream_bad_response", "gateway.upstream_timeout", statuses=(502, 504))
 def api_gateway_integration(ctx: Context) -> Iterator[Finding]:
     """API Gateway's own 502/504 bodies are one sentence; the integration behind it failed."""
     if not _is_aws(ctx) or ctx.paste.status not in (502, 504):

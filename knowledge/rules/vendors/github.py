@@ -16,7 +16,7 @@ def _is_github(ctx: Context) -> bool:
     return ctx.vendor is not None and ctx.vendor.id == "github"
 
 
-@rule("url.hidden_by_access", "auth.missing_credentials")
+@rule("url.hidden_by_access", "auth.missing_credentials", statuses=(404,))
 def hidden_repository(ctx: Context) -> Iterator[Finding]:
     if not _is_github(ctx) or ctx.paste.status != 404:
         return

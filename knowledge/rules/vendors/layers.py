@@ -37,7 +37,7 @@ def _coded(ctx: Context, kind: str, vendor_id: str, layer: str) -> Iterator[Find
 _WAF_CODES = frozenset({"1010", "1012", "1020"})
 
 
-@rule("*cloudflare", "authz.waf_blocked")
+@rule("*cloudflare", "authz.waf_blocked", needs=("cloudflare_error",))
 def cloudflare_codes(ctx: Context) -> Iterator[Finding]:
     yield from _coded(ctx, "cloudflare_error", "cloudflare", "cloudflare")
     for item in ctx.evidence.of("cloudflare_error"):
@@ -46,6 +46,6 @@ def cloudflare_codes(ctx: Context) -> Iterator[Finding]:
             return
 
 
-@rule("*heroku")
+@rule("*heroku", needs=("heroku_error",))
 def heroku_codes(ctx: Context) -> Iterator[Finding]:
     yield from _coded(ctx, "heroku_error", "heroku", "heroku")
