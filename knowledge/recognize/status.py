@@ -134,12 +134,27 @@ _SHORT_PASTE_WORDS = 6
 
 def _words_before(text: str, end: int, count: int = 3) -> list[str]:
     window = text[max(0, end - 40) : end]
-    return [w.lower() for w in _WORD.findall(window)][-count:]
+    # Lower only the words kept (lowering the window first is not the same: "\u212a" -> "k").
+    return [w.lower() for w in _WORD.findall(window)[-count:]]
 
 
 def _words_after(text: str, start: int, count: int = 2) -> list[str]:
     window = text[start : start + 40]
-    return [w.lower() for w in _WORD.findall(window)][:count]
+    return [w.lower() for w in _WORD.findall(window)[:count]]
+
+
+def _status_field_before(text: str, start: int) -> bool:
+    """A status field name (`"status": `, `statusCode=`) ends right before offset `start`."""
+    window = text[max(0, start - 30) : start]
+    # The pattern ends in `[:=]`, blanks, an optional quote (and `$` allows a final newline):
+    # test that tail with strips before running the case-insensitive alternation from every
+    # offset of the window.
+    tail = window.rstrip()
+    if tail.endswith(("'", '"')):
+        tail = tail[:-1].rstrip()
+    if not tail.endswith((":", "=")):
+        return False
+    return _STATUS_FIELD.search(window) is not None
 
 
 def _has_reason_after(text: str, start: int, code: int) -> bool:
@@ -191,7 +206,7 @@ def _after_arrow_or_request(text: str, start: int, end: int) -> bool:
 
 def _judge(text: str, start: int, end: int, code: int, short: bool) -> bool:
     if text[start - 1 : start] == ":":
-        return bool(_STATUS_FIELD.search(text[max(0, start - 30) : start]))
+        return _status_field_before(text, start)
     after_char = text[end : end + 1]
     after2 = text[end : end + 2]
     # Glued to a letter ("500k", "200ms") or a decimal/thousands part ("500,000", "404.5"), but
@@ -207,7 +222,7 @@ def _judge(text: str, start: int, end: int, code: int, short: bool) -> bool:
         return True
     if _after_arrow_or_request(text, start, end):
         return True
-    if _STATUS_FIELD.search(text[max(0, start - 30) : start]):
+    if _status_field_before(text, start):
         return True
     before = _words_before(text, start)
     after = _words_after(text, end)
@@ -244,6 +259,8 @@ def find_statuses(text: str) -> list[StatusMention]:
             found.append(StatusMention(code=code, klass=code // 100, text=_quote(text, match)))
         if len(found) >= 20:
             break
+    if not _may_hold_class(text):
+        return found
     classes: set[int] = set()
     for match in _CLASS.finditer(text):
         klass = int(match.group(1))
@@ -251,6 +268,12 @@ def find_statuses(text: str) -> list[StatusMention]:
             classes.add(klass)
             found.append(StatusMention(code=None, klass=klass, text=match.group(0)))
     return found
+
+
+def _may_hold_class(text: str) -> bool:
+    """Whether `text` has the "xx" of a class ("4xx") in any case: C-level `in` tests that
+    spare the look-behind regex a walk over nearly every paste."""
+    return "xx" in text or "XX" in text or "xX" in text or "Xx" in text
 
 
 def _quote(text: str, match: re.Match[str]) -> str:
