@@ -13,7 +13,8 @@ def body_start(line: str, text: str, offset: int) -> tuple[int, str] | None:
         after = stripped[1:2]
         if after.isalpha() or after in ("?", "!"):
             return len(line) - len(stripped), "markup"
-    markup = MARKUP_START.search(line, 0, 4096)
+    # Every markup start begins with "<": skip the case-insensitive search on lines without one.
+    markup = MARKUP_START.search(line, 0, 4096) if "<" in line else None
     tried = 0
     at = 0
     while tried < 5:

@@ -37,11 +37,12 @@ def devtools_start(lines: list[str], i: int, bare: BareHeaders) -> bool:
         return nxt is not None and general_key(lines[nxt]) is not None
     if line.startswith(_PSEUDO):
         return True
-    if POSTMAN_STATUS.match(line) and lowered.startswith("status"):
+    if lowered.startswith("status") and POSTMAN_STATUS.match(line):
         return True
     if lowered.startswith("scheme:") and lowered[7:].strip() in ("http", "https"):
         return True  # Firefox's summary rows
-    return METHOD_URL.match(line) is not None or bare.starts_at(lines, i)
+    # METHOD_URL needs "://" (https?://): the `in` test spares most lines the regex.
+    return ("://" in line and METHOD_URL.match(line) is not None) or bare.starts_at(lines, i)
 
 
 def _next_nonblank(lines: list[str], i: int) -> int | None:

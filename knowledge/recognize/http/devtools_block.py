@@ -41,6 +41,7 @@ _SUMMARY_KEYS = frozenset(
     }
 )
 _HEADINGS = {"general": "general", "response headers": "response", "request headers": "request"}
+_HEADING_NAMES = tuple(_HEADINGS)
 _SKIP_LINES = ("provisional headers are shown", "learn more", "key\tvalue", "key value")
 
 
@@ -188,7 +189,8 @@ class DevtoolsBlock:
 def heading(line: str) -> str:
     """ "general", "response" or "request" for a devtools section heading, else ""."""
     lowered = line.strip().lower()
-    if len(lowered) > 60:
+    # Only the end is trimmed below, so a heading starts with its name: most lines stop here.
+    if len(lowered) > 60 or not lowered.startswith(_HEADING_NAMES):
         return ""
     for suffix in ("view source", "view parsed", "raw"):
         if lowered.endswith(suffix):

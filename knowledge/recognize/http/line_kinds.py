@@ -52,11 +52,12 @@ def strip_prompt(line: str) -> str:
 
 def curl_start(line: str) -> int | None:
     """Column where a curl command starts on this line, or None."""
+    # Every branch needs "curl" on the line: most lines are ruled out before the prompt strip.
+    if "curl" not in line:
+        return None
     stripped = strip_prompt(line)
     if stripped.startswith(("curl ", "curl\t", "curl.exe ")):
         return len(line) - len(stripped)
-    if "curl" not in line:
-        return None
     match = _CURL_IN_LINE.search(line[:4096])
     if match is None:
         return None

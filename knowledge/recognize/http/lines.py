@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import accumulate
+
 from knowledge.recognize.http.limits import MAX_LINES, MAX_TEXT
 
 
@@ -18,15 +20,16 @@ class Lines:
         text = text[:MAX_TEXT].replace("\r\n", "\n").replace("\r", "\n")
         self.text = text
         self.lines = text.split("\n", MAX_LINES)[:MAX_LINES]
-        self.offsets: list[int] = []
+        # Each line starts one past the end of the one before; accumulate sums in C.
+        offsets = list(accumulate((len(line) + 1 for line in self.lines), initial=0))
+        offsets.pop()  # the offset after the last line starts no line
+        self.offsets: list[int] = offsets
         # A paste's opening line gets the lenient payload reading (see bodies.py).
         self.first_line = -1
-        at = 0
         for k, line in enumerate(self.lines):
-            self.offsets.append(at)
-            at += len(line) + 1
-            if self.first_line < 0 and line.strip():
+            if line.strip():
                 self.first_line = k
+                break
 
     def line_after(self, i: int, end: int) -> int:
         """Index of the line after the one holding text offset `end - 1` (searching from `i`)."""

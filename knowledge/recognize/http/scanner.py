@@ -62,14 +62,14 @@ class _Scanner:
     def run(self) -> HttpFound:
         i = 0
         n = len(self.lines)
-        while i < n and self._count() < MAX_MESSAGES:
+        found = self.found
+        # The three lists are only ever appended to, so they are read once here rather than
+        # through a method call per line.
+        requests, responses, bodies = found.requests, found.responses, found.bodies
+        while i < n and len(requests) + len(responses) + len(bodies) < MAX_MESSAGES:
             nxt = self._step(i)
             i = max(nxt, i + 1)
-        return self.found
-
-    def _count(self) -> int:
-        found = self.found
-        return len(found.requests) + len(found.responses) + len(found.bodies)
+        return found
 
     def _step(self, i: int) -> int:
         """Read whatever starts at line `i`; returns the next line to look at."""
