@@ -122,9 +122,9 @@ def run_rules(ctx: Context) -> list[Finding]:
     """Every rule's findings, rules taken in registration order (ranking breaks ties by it)."""
     index = _current_index()
     woken = set(index.always)
-    by_status = index.by_status.get(ctx.paste.status)  # type: ignore[call-overload]
-    if by_status:
-        woken.update(by_status)
+    status = ctx.paste.status
+    if status is not None and status in index.by_status:
+        woken.update(index.by_status[status])
     by_kind = index.by_kind
     for kind in {item.kind for item in ctx.evidence.items}:
         positions = by_kind.get(kind)

@@ -12,8 +12,21 @@ _QUOTA_CAUSE = "ratelimit.quota_exhausted"
 
 
 def _quota_said(ctx: Context) -> bool:
-    return any(item.facts.get("cause") == _QUOTA_CAUSE for item in (*ctx.evidence.of("message_match"),
-                                                                    *ctx.evidence.of("vendor_error")))
+    """A matched phrase or a vendor code names the quota (plain loops: this runs on every
+    rate-limit paste, and a generator per call costs more than the few items it reads)."""
+    for kind in ("message_match", "vendor_error"):
+        for item in ctx.evidence.of(kind):
+            if item.facts.get("cause") == _QUOTA_CAUSE:
+                return True
+    return False
+
+
+def _mentions(lowered: str, words: tuple[str, ...]) -> bool:
+    """Any of `words` occurs in `lowered` (a plain loop, half the cost of any() over a generator)."""
+    for word in words:  # noqa: SIM110 (faster than any() here, see docstring)
+        if word in lowered:
+            return True
+    return False
 
 
 @rule("ratelimit.exceeded", needs=("ratelimit", "retry_after"))
@@ -66,11 +79,11 @@ def limit_window(ctx: Context) -> Iterator[Finding]:
     for item in ctx.evidence.of("error_message"):
         for message in (item.facts.get("messages") or [])[:5]:
             lowered = str(message).lower()[:500]
-            if not any(word in lowered for word in _LIMIT_WORDS):
+            if not _mentions(lowered, _LIMIT_WORDS):
                 continue
-            if any(word in lowered for word in _LONG_WINDOWS):
+            if _mentions(lowered, _LONG_WINDOWS):
                 yield finding(_QUOTA_CAUSE, 0.9, item)
                 return
-            if any(word in lowered for word in _SHORT_WINDOWS):
+            if _mentions(lowered, _SHORT_WINDOWS):
                 yield finding("ratelimit.exceeded", 0.9, item)
                 return
