@@ -112,8 +112,8 @@ _index: _Index | None = None
 def _current_index() -> _Index:
     """The index of the rules registered so far, rebuilt only when a rule was added."""
     global _index
-    _load_rules()
     if _index is None or _index.size != len(_GATES):
+        _load_rules()
         _index = _build_index()
     return _index
 
