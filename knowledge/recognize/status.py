@@ -16,7 +16,9 @@ from knowledge.model import StatusMention
 
 # A colon before the number is allowed only after a status field (`"status":404`), which
 # _judge checks: otherwise it is a port or a time (`host:443`, `10:300`).
-_CANDIDATE = re.compile(r"(?<![\w.$€£¥#/+-])([1-5][0-9]{2})(?![0-9])")
+# The look-behind sits after the first digit so the pattern opens with a character class,
+# which lets the regex engine skip to candidate digits in C instead of trying every offset.
+_CANDIDATE = re.compile(r"[1-5](?<![\w.$€£¥#/+-][1-5])[0-9]{2}(?![0-9])")
 _CLASS = re.compile(r"(?<![\w.#/-])([1-5])[xX]{2}(?![\w])")
 _WORD = re.compile(r"[A-Za-z]+")
 # Field names that carry a status in JSON bodies, logs and client errors.
@@ -250,7 +252,7 @@ def find_statuses(text: str) -> list[StatusMention]:
     seen: set[int] = set()
     short = len(text.split(None, _SHORT_PASTE_WORDS + 1)) <= _SHORT_PASTE_WORDS
     for match in _CANDIDATE.finditer(text):
-        code = int(match.group(1))
+        code = int(match.group())
         # 1xx beyond 103 is unassigned and, in prose, nearly always an errno ("error: 111").
         if code in seen or code >= 600 or 103 < code < 200:
             continue

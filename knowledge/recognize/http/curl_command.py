@@ -3,6 +3,8 @@ a response body, and `curl -v` output after them is read by the other readers.""
 
 from __future__ import annotations
 
+import re
+
 from knowledge.recognize.http.limits import MAX_BODY, MAX_CURL_LINES
 from knowledge.recognize.http.line_kinds import curl_start, is_message_start
 
@@ -28,20 +30,33 @@ def skip_curl(lines: list[str], i: int) -> int:
     return j
 
 
+# The characters that can change the quote state, per state: a search jumps (in C) from one
+# to the next instead of looking at every character in Python.
+_SPECIAL = {"": re.compile(r"[\\'\"]"), '"': re.compile(r'[\\"]')}
+
+
 def quote_state(segment: str, state: str) -> str:
-    """Shell quote state after `segment`: "" (none), "'" or '"'. POSIX rules, bounded input."""
-    escaped = False
-    for ch in segment[:MAX_BODY]:
-        if escaped:
-            escaped = False
-        elif state == "'":
-            if ch == "'":
-                state = ""
-        elif ch == "\\":
-            escaped = True
-        elif state == '"':
-            if ch == '"':
-                state = ""
-        elif ch in "'\"":
-            state = ch
+    """Shell quote state after `segment`: "" (none), "'" or '"'. POSIX rules, bounded input.
+
+    Inside single quotes only the closing quote counts; elsewhere a backslash escapes the
+    next character (so it changes nothing) and a quote opens or closes a string."""
+    end = min(len(segment), MAX_BODY)
+    at = 0
+    while at < end:
+        if state == "'":
+            close = segment.find("'", at, end)
+            if close < 0:
+                break
+            state = ""
+            at = close + 1
+            continue
+        special = _SPECIAL[state].search(segment, at, end)
+        if special is None:
+            break
+        ch = special.group()
+        if ch == "\\":
+            at = special.start() + 2  # the escaped character is taken as it is
+            continue
+        state = "" if state else ch  # closes "..." or opens either kind of string
+        at = special.start() + 1
     return state
