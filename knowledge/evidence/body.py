@@ -106,8 +106,8 @@ def _as_json(body: str, loads: Callable[[str], Any] = _loads) -> Any:
 
 
 def _add_code(facts: BodyFacts, value: Any) -> None:
-    if isinstance(value, bool):
-        return
+    if value is None or isinstance(value, bool):
+        return  # None first: most keys looked up are absent
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if isinstance(value, str) and _CODE_LIKE.match(value) and value not in facts.codes:
@@ -118,6 +118,8 @@ def _add_code(facts: BodyFacts, value: Any) -> None:
 
 
 def _add_message(facts: BodyFacts, value: Any) -> None:
+    if value is None:
+        return  # most keys looked up are absent
     if isinstance(value, str) and value.strip() and value not in facts.messages:
         facts.messages.append(value.strip())
 

@@ -28,6 +28,7 @@ import math
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_tz
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -84,7 +85,8 @@ def _number(value: str) -> float | None:
     text = value.strip()
     if not text or len(text) > 20 or text.count(".") > 1:
         return None
-    if not all(ch.isdigit() or ch == "." for ch in text) or not any(ch.isdigit() for ch in text):
+    # At most one dot (checked above), so dropping it leaves only digits, and at least one.
+    if not text.replace(".", "").isdigit():
         return None
     return float(text)
 
@@ -497,9 +499,14 @@ def _ratelimits(index: dict[str, list[Header]], base: datetime) -> Iterator[Evid
     families: dict[str, _Family] = {}
 
     def family(key: str, resource: str | None) -> _Family:
-        return families.setdefault(key, _Family(resource))
+        found = families.get(key)
+        if found is None:
+            found = families[key] = _Family(resource)
+        return found
 
     for lowered, items in index.items():
+        if "rate" not in lowered:
+            continue  # every name read below has "ratelimit" or "rate-limit" in it
         header = items[0]
         for prefix in ("x-ratelimit-", "x-rate-limit-"):
             if not lowered.startswith(prefix):
@@ -792,8 +799,14 @@ _LAYER_NAMES = {
 
 
 def _server(response: HttpResponse, index: dict[str, list[Header]]) -> Iterator[Evidence]:
-    server = response.header("Server")
-    via = response.header("Via")
+    # The last Server and Via values, uncapped (as `response.header` gives them), in one pass.
+    server = via = None
+    for name, value in response.headers:
+        lowered = name.lower()
+        if lowered == "server":
+            server = value
+        elif lowered == "via":
+            via = value
     found = _layer_of(index)
     if server is None and via is None and found is None:
         return
@@ -812,11 +825,22 @@ def _server(response: HttpResponse, index: dict[str, list[Header]]) -> Iterator[
     yield Evidence("server", text, facts)
 
 
+@lru_cache(maxsize=64)
+def _request_id_rank(extra: tuple[str, ...]) -> dict[str, int]:
+    """Position of each request-id header name in reporting order (ours, then the vendor's).
+    Keyed by the vendor's tuple from the knowledge base, never by paste content."""
+    return {name: rank for rank, name in enumerate(dict.fromkeys((*REQUEST_ID_HEADERS, *extra)))}
+
+
 def _request_ids(index: dict[str, list[Header]], extra: tuple[str, ...] = ()) -> Iterator[Evidence]:
     """Request ids to quote to support; `extra` adds the detected vendor's own id headers."""
+    rank = _request_id_rank(extra)
+    # A response has a few headers and there are some 25 id names: look its names up, then
+    # report them in the list's order.
+    present = sorted((name for name in index if name in rank), key=rank.__getitem__)
     count = 0
-    for wanted in dict.fromkeys((*REQUEST_ID_HEADERS, *extra)):
-        for name, value in index.get(wanted, [])[:1]:
+    for wanted in present:
+        for name, value in index[wanted][:1]:
             value = value.strip()
             if not value or count >= MAX_PER_KIND:
                 continue
@@ -840,7 +864,8 @@ def _date(index: dict[str, list[Header]], when: datetime | None) -> Iterator[Evi
     if when is None:
         return
     name, value = index["date"][-1]
-    yield Evidence("date_header", f"{_quote(name, value)}: the response was sent at {_iso(when)}", {"date": _iso(when)})
+    stamp = _iso(when)
+    yield Evidence("date_header", f"{_quote(name, value)}: the response was sent at {stamp}", {"date": stamp})
 
 
 def _content_length(index: dict[str, list[Header]]) -> Iterator[Evidence]:

@@ -114,6 +114,7 @@ def message_evidence(ctx: Context) -> Iterator[Evidence]:
             matches.append((pattern, *best))
     # The longest match wins: "full authentication is required" is not "is required", and
     # "cannot deserialize value of type" is more than "json parse error".
+    lowered_of = {text: lowered for _, text, lowered in sources}
     for pattern, phrase, where, text in matches:
         if any(phrase != other and phrase in other and text == other_text
                for _, other, _, other_text in matches):
@@ -121,7 +122,7 @@ def message_evidence(ctx: Context) -> Iterator[Evidence]:
         confidence = pattern.confidence - (0.15 if len(phrase) < _SHORT_PHRASE else 0.0)
         if where == "your message":
             confidence -= 0.1  # the user's summary is a hint; the server's words are evidence
-        quote = _around(text, phrase)
+        quote = _around(text, phrase, lowered_of[text])
         said = f"You wrote “{quote}”" if where == "your message" else f"The {where} says “{quote}”"
         yield Evidence(
             "message_match",
@@ -131,9 +132,10 @@ def message_evidence(ctx: Context) -> Iterator[Evidence]:
         )
 
 
-def _around(text: str, phrase: str) -> str:
-    """The phrase with a little of its sentence, as the paste wrote it."""
-    index = text.lower().find(phrase)
+def _around(text: str, phrase: str, lowered: str) -> str:
+    """The phrase with a little of its sentence, as the paste wrote it (`lowered` is
+    `text.lower()`, which the caller already made: a prose source can be 8 KB)."""
+    index = lowered.find(phrase)
     if index < 0:
         return clip(text, 100)
     start = max(0, index - 40)

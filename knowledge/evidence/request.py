@@ -71,6 +71,7 @@ _ENV_WORDS = {
     "test": ("sandbox", "test", "staging", "stage", "dev", "qa", "uat"),
     "live": ("prod", "production", "live"),
 }
+_HOST_LABEL_SEP = re.compile(r"[.-]")
 _KEY_ENV = (
     (re.compile(r"\b(?:sk|rk|pk)_test_"), "test", "a Stripe test key"),
     (re.compile(r"\b(?:sk|rk|pk)_live_"), "live", "a Stripe live key"),
@@ -158,6 +159,8 @@ def _invisible_evidence(request: HttpRequest) -> Iterator[Evidence]:
     if request.body:
         places.append(("body", request.body[:20000]))
     for where, text in places:
+        if text.isascii():
+            continue  # every character listed is non-ASCII; isascii is one C pass
         for char, name in _INVISIBLE.items():
             index = text.find(char)
             if index < 0:
@@ -321,22 +324,28 @@ def _url_evidence(request: HttpRequest) -> Iterator[Evidence]:
 def _environment_evidence(request: HttpRequest) -> Iterator[Evidence]:
     host = request.host
     host_env = None
-    labels = re.split(r"[.-]", host)
+    labels = _HOST_LABEL_SEP.split(host)
     for env, words in _ENV_WORDS.items():
         if any(word in labels for word in words):
             host_env = env
+    if host_env is None:
+        return  # only a key sent to a host of the other environment is evidence
     credentials = " ".join(value for _, value in request.headers) + " " + (request.user or "")
     for pattern, key_env, label in _KEY_ENV:
-        if pattern.search(credentials) and host_env and host_env != key_env:
+        if host_env != key_env and pattern.search(credentials):
             yield Evidence("key_environment", f"{label} is sent to {host}, a {host_env} host",
                            {"key_env": key_env, "host_env": host_env, "key_label": label})
 
 
+# Headers worth naming when sent, as (shown name, lower-case name): lowered once, not per paste.
+_NOTABLE = tuple((name, name.lower()) for name in (
+    "Origin", "If-Match", "If-None-Match", "If-Unmodified-Since", "Idempotency-Key", "Accept",
+    "X-CSRF-Token", "X-XSRF-TOKEN", "Content-Type", "Range", "Expect"))
+
+
 def _header_presence(request: HttpRequest) -> Iterator[Evidence]:
-    notable = ("Origin", "If-Match", "If-None-Match", "If-Unmodified-Since", "Idempotency-Key",
-               "Accept", "X-CSRF-Token", "X-XSRF-TOKEN", "Content-Type", "Range", "Expect")
     sent = {name.lower(): value for name, value in request.headers}
-    present = {name: sent[name.lower()] for name in notable if name.lower() in sent}
+    present = {name: sent[lowered] for name, lowered in _NOTABLE if lowered in sent}
     if present:
         yield Evidence("request_headers", "Request sends " + ", ".join(present), {"names": present})
 
