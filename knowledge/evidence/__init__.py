@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from knowledge.kb import KnowledgeBase, VendorEntry
@@ -34,6 +35,12 @@ class Context:
     # Parsed JSON by text, for this one diagnosis: the body extractor and several vendor
     # modules read the same bodies, and each body is parsed once (see `loads`).
     json_memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def bodies(self) -> list[str]:
+        """`paste.all_bodies()`, listed once per diagnosis: several extractors read it, and
+        the paste does not change after recognition."""
+        return self.paste.all_bodies()
 
     def loads(self, text: str) -> Any:
         """`json.loads(text)`, or `NOT_JSON` where it raises ValueError or RecursionError.

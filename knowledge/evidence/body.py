@@ -124,13 +124,22 @@ def _add_message(facts: BodyFacts, value: Any) -> None:
         facts.messages.append(value.strip())
 
 
+_OBJECT_MESSAGE_KEYS = ("message", "msg", "description", "detail", "error_description", "errorMessage",
+                        "error_message", "reason", "title", "Message", "faultstring", "localizedMessage")
+_OBJECT_CODE_KEYS = ("code", "error_code", "errorCode", "type", "status", "Code", "__type", "reason",
+                     "error_subcode", "subcode", "errorType", "name")
+
+
 def _read_error_object(obj: dict[str, Any], facts: BodyFacts) -> None:
-    for key in ("message", "msg", "description", "detail", "error_description", "errorMessage",
-                "error_message", "reason", "title", "Message", "faultstring", "localizedMessage"):
-        _add_message(facts, obj.get(key))
-    for key in ("code", "error_code", "errorCode", "type", "status", "Code", "__type", "reason",
-                "error_subcode", "subcode", "errorType", "name"):
+    # Absent keys are skipped before any call: an error object has a few of these keys.
+    for key in _OBJECT_MESSAGE_KEYS:
         value = obj.get(key)
+        if value is not None:
+            _add_message(facts, value)
+    for key in _OBJECT_CODE_KEYS:
+        value = obj.get(key)
+        if value is None:
+            continue
         if key == "status" and isinstance(value, int):
             facts.status = facts.status or value
             continue
@@ -170,7 +179,9 @@ def read_body_facts(data: Any) -> BodyFacts:
         if isinstance(value, str):
             _add_message(facts, value)
     for key in ("code", "error_code", "errorCode", "Code", "__type", "type", "reason", "errorType", "name"):
-        _add_code(facts, data.get(key))
+        value = data.get(key)
+        if value is not None:
+            _add_code(facts, value)
     details = data.get("details")
     if isinstance(details, list):  # PayPal and gRPC gateways: the details name the real fault
         _read_error_object({"details": details}, facts)

@@ -28,7 +28,7 @@ def json_bodies(ctx: Context, limit: int = 3) -> list[dict[str, Any]]:
     Parsed through `ctx.loads`, so the body extractor and every vendor module share one parse
     of each body; the dicts are shared too and must not be changed."""
     found: list[dict[str, Any]] = []
-    for body in ctx.paste.all_bodies()[:limit]:
+    for body in ctx.bodies[:limit]:
         stripped = body.strip()
         if not stripped.startswith("{") or len(stripped) > MAX_JSON_BODY:
             continue

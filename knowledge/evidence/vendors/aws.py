@@ -41,7 +41,7 @@ def aws_evidence(ctx: Context) -> Iterator[Evidence]:
         return
     response = ctx.paste.response
     header_region = response.header("x-amz-bucket-region") if response is not None else None
-    body = (ctx.paste.all_bodies() or [""])[0][:16384]
+    body = (ctx.bodies or [""])[0][:16384]
     endpoint = _element(body, "Endpoint")
     region = header_region or _element(body, "Region") or _element(body, "BucketRegion")
     via = "x-amz-bucket-region" if header_region else "the error body"

@@ -67,7 +67,7 @@ def _ray_id(text: str) -> str | None:
 
 @extractor
 def cloudflare_evidence(ctx: Context) -> Iterator[Evidence]:
-    bodies = "\n".join(body[:_SCAN] for body in ctx.paste.all_bodies()[:2])
+    bodies = "\n".join(body[:_SCAN] for body in ctx.bodies[:2])
     text = bodies + "\n" + ctx.paste.text[:_SCAN]
     lowered = text.lower()
     if not _answered_by_cloudflare(ctx, lowered):
