@@ -606,9 +606,17 @@ def _iwr_param(word: str) -> str | None:
     return hits[0] if len(hits) == 1 or name in hits else None
 
 
+# The parameters that show a command is Invoke-WebRequest rather than curl.
+_IWR_TELLING = frozenset({"uri", "method", "headers", "body", "contenttype", "usebasicparsing"})
+
+
 def _is_invoke_webrequest(words: list[str]) -> bool:
-    return any(_iwr_param(w) in ("uri", "method", "headers", "body", "contenttype",
-                                 "usebasicparsing") for w in words[:40])  # fmt: skip
+    for word in words[:40]:
+        # Only `-Name` words of three or more characters can be parameters: curl's `-H`, URLs
+        # and values are passed over without the prefix search (this runs for every command).
+        if len(word) >= 3 and word[0] == "-" and word[1] != "-" and _iwr_param(word) in _IWR_TELLING:
+            return True
+    return False
 
 
 def _invoke_webrequest(words: list[str], shell_notes: list[str]) -> HttpRequest | None:

@@ -112,6 +112,9 @@ _BLANKS = re.compile(r"[ \t\r]+")
 # Only space, tab and newline separate words in sh: a pasted no-break space stays inside the
 # word, exactly as curl would then receive it.
 _POSIX_PLAIN = re.compile(r"[^ \t\n\r'\"\\$|&;<>]+")
+# Characters the loop in `_split_posix` treats specially where a word piece begins (`#` too:
+# a comment when no word is pending); any other character starts a `_POSIX_PLAIN` run.
+_POSIX_STARTERS = frozenset(" \t\r\n\\'\"$#|;&<>")
 _DQ_PLAIN = re.compile(r'[^"\\]+')
 _ANSI_PLAIN = re.compile(r"[^'\\]+")
 _HEX = frozenset("0123456789abcdefABCDEF")
@@ -169,7 +172,14 @@ def _split_posix(text: str, start: int, stop: int) -> ShellWords:
     i = start
     while i < stop:
         c = text[i]
-        if c == " " or c == "\t" or c == "\r":
+        if c not in _POSIX_STARTERS:
+            # Most word pieces start with an ordinary character: take the run at once rather
+            # than after every special-character test below. The class admits every
+            # non-starter, so the match is never empty.
+            m = _POSIX_PLAIN.match(text, i, stop)
+            acc.add(m.group())  # type: ignore[union-attr]
+            i = m.end()  # type: ignore[union-attr]
+        elif c == " " or c == "\t" or c == "\r":
             if acc.pending:
                 acc.flush()
             i = _BLANKS.match(text, i, stop).end()  # type: ignore[union-attr]
