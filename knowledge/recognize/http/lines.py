@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import accumulate
-
 from knowledge.recognize.http.limits import MAX_LINES, MAX_TEXT
 
 
@@ -20,13 +18,16 @@ class Lines:
         text = text[:MAX_TEXT].replace("\r\n", "\n").replace("\r", "\n")
         self.text = text
         self.lines = text.split("\n", MAX_LINES)[:MAX_LINES]
-        # Each line starts one past the end of the one before; accumulate sums in C.
-        offsets = list(accumulate((len(line) + 1 for line in self.lines), initial=0))
-        offsets.pop()  # the offset after the last line starts no line
-        self.offsets: list[int] = offsets
+        offsets: list[int] = []
+        at = 0
+        for line in self.lines:
+            offsets.append(at)
+            at += len(line) + 1
+        self.offsets = offsets
         # A paste's opening line gets the lenient payload reading (see bodies.py).
         self.first_line = -1
         for k, line in enumerate(self.lines):
+            # Stops at the first line with text (nearly always line 0) instead of walking all.
             if line.strip():
                 self.first_line = k
                 break

@@ -75,7 +75,8 @@ class _Scanner:
         """Read whatever starts at line `i`; returns the next line to look at."""
         lines = self.lines
         line = lines[i]
-        if not line.strip():
+        stripped = line.strip()
+        if not stripped:
             return i + 1
         kind = verbose_kind(line)
         if kind == "info":
@@ -103,7 +104,6 @@ class _Scanner:
             return i + 1
         if curl_start(line) is not None:
             return skip_curl(lines, i)
-        stripped = line.strip()
         status = status_line(stripped)
         if status is not None:
             self.pending = None
