@@ -86,6 +86,15 @@ def _x_filled(low: str) -> bool:
     return "xxxx" in low and low.count("x") * 3 >= len(low)
 
 
+def _contains_any(low: str, fragments: tuple[str, ...]) -> bool:
+    """Whether any fragment occurs in `low` (a plain loop: cheaper than `any()` over a generator,
+    and this runs for every candidate value)."""
+    for fragment in fragments:  # noqa: SIM110 (any() over a generator is slower here)
+        if fragment in low:
+            return True
+    return False
+
+
 def is_placeholder(value: str) -> bool:
     """A stand-in for a secret: a variable, template, redaction or example word."""
     if not value:
@@ -95,7 +104,7 @@ def is_placeholder(value: str) -> bool:
         return True
     if value.endswith((">", "}", "]")):
         return True
-    if _x_filled(low) or any(fragment in low for fragment in _PLACEHOLDER_FRAGMENTS):
+    if _x_filled(low) or _contains_any(low, _PLACEHOLDER_FRAGMENTS):
         return True
     # YOUR_API_KEY, API_KEY, TOKEN: an environment variable's name, not its value.
     if _ENV_NAME_RE.fullmatch(value):
@@ -109,7 +118,7 @@ def is_shape_placeholder(body: str) -> bool:
     return (
         repeated(body)
         or _x_filled(low)
-        or any(fragment in low for fragment in _SHAPE_PLACEHOLDER_FRAGMENTS)
+        or _contains_any(low, _SHAPE_PLACEHOLDER_FRAGMENTS)
     )
 
 

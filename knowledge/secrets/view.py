@@ -7,7 +7,6 @@ characters, then matches an anchored, bounded regex in place.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from knowledge.secrets.model import MAX_MATCHES_PER_DETECTOR
@@ -45,33 +44,39 @@ class View:
     def token_runs(self) -> list[tuple[int, int]]:
         """(start, end) of each run of at least _RUN_MIN token characters, computed once."""
         if self._runs_cache is None:
-            self._runs_cache = list(_token_runs(self))
+            self._runs_cache = _token_runs(self.runs)
         return self._runs_cache
 
 
-def occurrences(hay: bytes, needle: bytes) -> Iterator[int]:
-    """Start of every occurrence of `needle`, at most MAX_MATCHES_PER_DETECTOR of them."""
+def occurrences(hay: bytes, needle: bytes) -> list[int]:
+    """Start of every occurrence of `needle`, at most MAX_MATCHES_PER_DETECTOR of them.
+
+    A list, not a generator: the keyword is usually absent or there once or twice, and creating
+    a generator for every keyword of every detector cost more than the search itself.
+    """
     index = hay.find(needle)
-    count = 0
-    while index >= 0 and count < MAX_MATCHES_PER_DETECTOR:
-        yield index
-        count += 1
+    if index < 0:
+        return []
+    found: list[int] = []
+    while index >= 0 and len(found) < MAX_MATCHES_PER_DETECTOR:
+        found.append(index)
         index = hay.find(needle, index + 1)
+    return found
 
 
-def _token_runs(view: View) -> Iterator[tuple[int, int]]:
-    """(start, end) of each run of at least _RUN_MIN token characters."""
-    skeleton = view.runs
+def _token_runs(skeleton: bytes) -> list[tuple[int, int]]:
+    """(start, end) of each run of at least _RUN_MIN token characters in a _RUN_TABLE skeleton."""
+    start = skeleton.find(_RUN_NEEDLE)
+    if start < 0:
+        return []  # the common case for prose and short pastes: no token long enough
     size = len(skeleton)
-    pos = 0
-    for _ in range(MAX_MATCHES_PER_DETECTOR):
-        start = skeleton.find(_RUN_NEEDLE, pos)
-        if start < 0:
-            return
+    runs: list[tuple[int, int]] = []
+    while start >= 0 and len(runs) < MAX_MATCHES_PER_DETECTOR:
         end = skeleton.find(b" ", start + _RUN_MIN)
         end = size if end < 0 else end
-        yield start, end
-        pos = end
+        runs.append((start, end))
+        start = skeleton.find(_RUN_NEEDLE, end)
+    return runs
 
 
 # Characters that glue a keyword or token to what precedes it (boundary checks).
@@ -79,9 +84,7 @@ WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 HEADERISH = WORD | {"_", "-"}
 
 
-def keyword_at(view: View, keyword: bytes) -> Iterator[int]:
+def keyword_at(view: View, keyword: bytes) -> list[int]:
     """Occurrences of a lower-case keyword not glued to a preceding token character."""
     text = view.text
-    for index in occurrences(view.low, keyword):
-        if index == 0 or text[index - 1] not in HEADERISH:
-            yield index
+    return [i for i in occurrences(view.low, keyword) if i == 0 or text[i - 1] not in HEADERISH]
