@@ -87,8 +87,8 @@ def scan_authorization(view: View, shift: int = 0) -> Iterator[Hit]:
 def _authorization_hits(view: View) -> Iterator[Hit]:
     text = view.text
     consumed = 0  # a header value is read once, not again for each keyword inside it
-    for index in occurrences(view.low, b"authorization"):
-        left = index - 6 if view.low.startswith(b"proxy-", max(0, index - 6)) else index
+    for index in occurrences(view.low, "authorization"):
+        left = index - 6 if view.low.startswith("proxy-", max(0, index - 6)) else index
         if index < consumed or (left > 0 and text[left - 1] in HEADERISH):
             continue
         match = _AUTH_AFTER_RE.match(text, index + 13)
@@ -127,7 +127,7 @@ def _authorization_hits(view: View) -> Iterator[Hit]:
 def scan_bearer(view: View) -> Iterator[Hit]:
     """`Bearer x` outside an Authorization header (prose, Postman, code)."""
     consumed = 0
-    for index in keyword_at(view, b"bearer"):
+    for index in keyword_at(view, "bearer"):
         match = _BEARER_AFTER_RE.match(view.text, index + 6) if index >= consumed else None
         if match:
             consumed = match.end()

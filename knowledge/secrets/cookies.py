@@ -63,8 +63,8 @@ def _cookie_hits(pairs: str, start: int, first_only: bool) -> Iterator[Hit]:
 def scan_cookies(view: View) -> Iterator[Hit]:
     text = view.text
     consumed = 0
-    for index in occurrences(view.low, b"cookie"):
-        set_cookie = view.low.startswith(b"set-", max(0, index - 4)) and index >= 4
+    for index in occurrences(view.low, "cookie"):
+        set_cookie = view.low.startswith("set-", max(0, index - 4)) and index >= 4
         left = index - 4 if set_cookie else index
         if index < consumed or (left > 0 and text[left - 1] in HEADERISH):
             continue
@@ -72,6 +72,6 @@ def scan_cookies(view: View) -> Iterator[Hit]:
         if match:
             consumed = match.end()
             yield from _cookie_hits(match.group("v"), match.start("v"), set_cookie)
-    for value, start in option_args(view, (b"-b", b"--cookie"), True):
+    for value, start in option_args(view, ("-b", "--cookie"), True):
         if "=" in value:
             yield from _cookie_hits(value, start, False)

@@ -17,7 +17,7 @@ _CURL_ARG_RE = re.compile(
 _OPTION_GAP_RE = re.compile(r"[ \t]{1,8}|=")
 
 
-def option_args(view: View, options: tuple[bytes, ...], attached: bool) -> Iterator[tuple[str, int]]:
+def option_args(view: View, options: tuple[str, ...], attached: bool) -> Iterator[tuple[str, int]]:
     """Arguments of curl options (`-u x`, `--user=x`, `-ux` when `attached`), quotes removed."""
     text = view.text
     for option in options:
@@ -42,15 +42,15 @@ def option_args(view: View, options: tuple[bytes, ...], attached: bool) -> Itera
 
 def scan_curl_user(view: View) -> Iterator[Hit]:
     """curl `-u user:password` (and --proxy-user), `--oauth2-bearer`, `--pass` (key passphrase)."""
-    for value, start in option_args(view, (b"-u", b"--user", b"--proxy-user"), True):
+    for value, start in option_args(view, ("-u", "--user", "--proxy-user"), True):
         user, colon, password = value.partition(":")
         if colon:
             yield from userinfo_hits(user, password, start, "curl -u")
-    for value, start in option_args(view, (b"--oauth2-bearer",), False):
+    for value, start in option_args(view, ("--oauth2-bearer",), False):
         hit = token_hit(value, start, "Bearer token in curl --oauth2-bearer")
         if hit:
             yield hit
-    for value, start in option_args(view, (b"--pass",), False):
+    for value, start in option_args(view, ("--pass",), False):
         if len(value) >= MIN_FORM_LEN and not is_placeholder(value):
             yield Hit(Secret("password", "Key passphrase in curl --pass", value, MASK),
                        start, start + len(value), PRIORITY_STRUCTURE)

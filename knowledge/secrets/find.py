@@ -22,7 +22,7 @@ from knowledge.secrets.userinfo import scan_url_credentials
 from knowledge.secrets.view import View
 
 
-def _contains_any(low: bytes, keywords: tuple[bytes, ...]) -> bool:
+def _contains_any(low: str, keywords: tuple[str, ...]) -> bool:
     """Whether any keyword occurs (a plain loop: cheaper than `any()` over a generator)."""
     for keyword in keywords:  # noqa: SIM110 (any() over a generator is slower here)
         if keyword in low:
@@ -40,20 +40,20 @@ def _all_hits(view: View) -> list[Hit]:
     hits = list(scan_shapes(view))
     if hits or view.token_runs():  # pairs need a vendor-shaped key id or a 34-character run
         hits += scan_pairs(view, hits)
-    if b"authorization" in low:
+    if "authorization" in low:
         hits += scan_authorization(view)
-    if b"bearer" in low:
+    if "bearer" in low:
         hits += scan_bearer(view)
-    if b"-u" in low or b"--oauth2-bearer" in low or b"--pass" in low:  # -u finds --user too
+    if "-u" in low or "--oauth2-bearer" in low or "--pass" in low:  # -u finds --user too
         hits += scan_curl_user(view)
-    if b"@" in low and b"://" in low:
+    if "@" in low and "://" in low:
         hits += scan_url_credentials(view)
-    if b"cookie" in low or b"-b" in low:
+    if "cookie" in low or "-b" in low:
         hits += scan_cookies(view)
     if _contains_any(low, KV_KEYWORDS):
         hits += scan_named(view)
         hits += scan_prose(view)
-    if b'"value"' in low:
+    if '"value"' in low:
         hits += scan_name_value_pairs(view)
     return hits
 

@@ -35,7 +35,7 @@ _KV_AFTER_RE = re.compile(
     re.X,
 )
 KV_KEYWORDS = (
-    b"pass", b"pwd", b"secret", b"token", b"key", b"sig", b"auth", b"sess", b"sid", b"cred",
+    "pass", "pwd", "secret", "token", "key", "sig", "auth", "sess", "sid", "cred",
 )
 _NAME_MAX = 64
 _CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -160,7 +160,7 @@ _NAMED_VALUE_RE = re.compile(
 def scan_name_value_pairs(view: View) -> Iterator[Hit]:
     """`{"key": "X-Api-Key", "value": "..."}` (Postman) and `{"name": ..., "value": ...}` (HAR)."""
     text = view.text
-    for index in occurrences(view.low, b'"value"'):
+    for index in occurrences(view.low, '"value"'):
         back = max(0, index - 200)
         opener = max(text.rfind('"key"', back, index), text.rfind('"name"', back, index))
         match = _NAMED_VALUE_RE.match(text, opener) if opener >= 0 else None

@@ -15,7 +15,7 @@ _PROSE_AFTER_RE = re.compile(
     r"[A-Za-z_\-]{0,12}[ \t]{1,3}(?:(?i:is|was|of|=|:)[ \t]{1,3})?[\"'`]?"
     r"(?P<v>[A-Za-z0-9_\-+/=.~]{16,512})"
 )
-_PROSE_KEYWORDS = (b"secret", b"token", b"key", b"password", b"passwd", b"pwd", b"auth")
+_PROSE_KEYWORDS = ("secret", "token", "key", "password", "passwd", "pwd", "auth")
 
 
 def scan_prose(view: View) -> Iterator[Hit]:

@@ -174,7 +174,7 @@ _LEAD_WINDOW = 128
 # AWS session tokens of the older format start with a 12-character prefix that a `/` may
 # follow at once, so they are looked for in the whole text.
 _AWS_LEGACY_SESSION_RE = re.compile(r"(?:FwoGZXIvYXdz|FQoGZXIvYXdz)[A-Za-z0-9/+=]{40,4096}")
-_AWS_LEGACY_PREFIXES = (b"FwoGZXIvYXdz", b"FQoGZXIvYXdz")
+_AWS_LEGACY_PREFIXES = ("FwoGZXIvYXdz", "FQoGZXIvYXdz")
 
 
 _HEXDIGITS = frozenset("0123456789abcdefABCDEF")
@@ -233,7 +233,7 @@ def scan_shapes(view: View) -> Iterator[Hit]:
     """
     text = view.text
     seen: set[tuple[str, str, int]] = set()
-    if b"private key" in view.low:
+    if "private key" in view.low:
         yield from scan_pem(text)
     for prefix in _AWS_LEGACY_PREFIXES:
         for index in occurrences(view.low, prefix.lower()):
@@ -241,7 +241,7 @@ def scan_shapes(view: View) -> Iterator[Hit]:
             if match and _left_ok(text, index, WORD):
                 yield Hit(Secret("aws_session_token", "AWS session token", match.group(0), MASK),
                            index, match.end(), PRIORITY_SHAPE)
-    far = [(lead, shape) for lead, shape in _FAR_LEADS if lead.encode() in view.low]
+    far = [(lead, shape) for lead, shape in _FAR_LEADS if lead in view.low]
     covered = 0  # end of the last shape found: runs inside it are parts of it (JWT segments)
     for run_start, run_end in view.token_runs():
         if run_end <= covered:

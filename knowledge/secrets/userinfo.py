@@ -80,7 +80,7 @@ def userinfo_hits(user: str, password: str, start: int, where: str) -> Iterator[
 
 
 def scan_url_credentials(view: View) -> Iterator[Hit]:
-    for index in occurrences(view.low, b"://"):
+    for index in occurrences(view.low, "://"):
         match = _URL_CRED_AFTER_RE.match(view.text, index + 3)
         if match:
             yield from userinfo_hits(match.group("user"), match.group("pw"), match.start("user"), "URL")
