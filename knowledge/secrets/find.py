@@ -40,10 +40,12 @@ def _all_hits(view: View) -> list[Hit]:
     hits = list(scan_shapes(view))
     if hits or view.token_runs():  # pairs need a vendor-shaped key id or a 34-character run
         hits += scan_pairs(view, hits)
+    # Every hit so far is at least as strong as a bearer token's, so a token already reported
+    # is not validated again (`_resolve` would keep the earlier hit anyway).
     if "authorization" in low:
-        hits += scan_authorization(view)
+        hits += scan_authorization(view, known={hit.secret.value for hit in hits})
     if "bearer" in low:
-        hits += scan_bearer(view)
+        hits += scan_bearer(view, {hit.secret.value for hit in hits})
     if "-u" in low or "--oauth2-bearer" in low or "--pass" in low:  # -u finds --user too
         hits += scan_curl_user(view)
     if "@" in low and "://" in low:
