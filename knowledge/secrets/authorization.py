@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Iterator, Set
+from collections.abc import Iterator
 
 from knowledge.secrets.entropy import credential_like
 from knowledge.secrets.model import MASK, PRIORITY_STRUCTURE, Hit, Secret
@@ -27,18 +27,22 @@ _AUTH_SKIP_SCHEMES = frozenset({"digest", "negotiate", "ntlm", "hoba", "mutual",
 _TOKEN_STRIP = "\"',;)]}>"
 
 
-def token_hit(token: str, start: int, label: str, known: Set[str] = frozenset()) -> Hit | None:
+def token_hit(token: str, start: int, label: str, judged: set[str] | None = None) -> Hit | None:
     """A bearer-style credential, or None for placeholders, words and public ids.
 
-    `known` holds values a detector at least as strong already reported: `find_secrets` keeps the
-    first of equal hits, so a repeat (the `Bearer` of an Authorization header, a Stripe key the
-    shapes found) is not checked again.
+    `judged` (updated here) holds values already reported by a detector at least as strong, or
+    already judged by this function, in this paste. The verdict depends on the value alone and
+    `find_secrets` keeps the first of equal hits, so a repeat (the `Bearer` of an Authorization
+    header, a Stripe key the shapes found) is answered None without checking it again.
     """
     stripped = token.strip(_TOKEN_STRIP)
     start += token.find(stripped) if stripped else 0
+    if judged is not None:
+        if stripped in judged:
+            return None
+        judged.add(stripped)
     if (
         len(stripped) < 8
-        or stripped in known
         or is_placeholder(stripped)
         or not credential_like(stripped)
         or stripped.lower().startswith(("pk_live_", "pk_test_"))
@@ -81,17 +85,17 @@ def _basic_hits(token: str, start: int) -> Iterator[Hit]:
         )
 
 
-def scan_authorization(view: View, shift: int = 0, known: Set[str] = frozenset()) -> Iterator[Hit]:
+def scan_authorization(view: View, shift: int = 0, judged: set[str] | None = None) -> Iterator[Hit]:
     """Authorization / Proxy-Authorization values: Bearer, Token, Basic, bare tokens, `Bearer:`.
 
-    `shift` moves reported spans when `view` is a piece cut out of the paste; `known` is as for
+    `shift` moves reported spans when `view` is a piece cut out of the paste; `judged` is as for
     `token_hit`.
     """
-    for hit in _authorization_hits(view, known):
+    for hit in _authorization_hits(view, judged):
         yield Hit(hit.secret, hit.start + shift, hit.end + shift, hit.priority) if shift else hit
 
 
-def _authorization_hits(view: View, known: Set[str]) -> Iterator[Hit]:
+def _authorization_hits(view: View, judged: set[str] | None) -> Iterator[Hit]:
     text = view.text
     consumed = 0  # a header value is read once, not again for each keyword inside it
     for index in occurrences(view.low, "authorization"):
@@ -109,7 +113,7 @@ def _authorization_hits(view: View, known: Set[str]) -> Iterator[Hit]:
         if not words:
             continue
         if len(words) == 1:
-            hit = token_hit(words[0], offset, "Token in Authorization header", known)
+            hit = token_hit(words[0], offset, "Token in Authorization header", judged)
             if hit:
                 yield hit
             continue
@@ -126,18 +130,18 @@ def _authorization_hits(view: View, known: Set[str]) -> Iterator[Hit]:
         if eq and key.replace("_", "").isalpha() and after:
             cred_start += len(key) + 1
             credential = after
-        hit = token_hit(credential, cred_start, f"{scheme.rstrip(':')} token in Authorization header", known)
+        hit = token_hit(credential, cred_start, f"{scheme.rstrip(':')} token in Authorization header", judged)
         if hit:
             yield hit
 
 
-def scan_bearer(view: View, known: Set[str] = frozenset()) -> Iterator[Hit]:
-    """`Bearer x` outside an Authorization header (prose, Postman, code); `known` as for `token_hit`."""
+def scan_bearer(view: View, judged: set[str] | None = None) -> Iterator[Hit]:
+    """`Bearer x` outside an Authorization header (prose, Postman, code); `judged` as for `token_hit`."""
     consumed = 0
     for index in keyword_at(view, "bearer"):
         match = _BEARER_AFTER_RE.match(view.text, index + 6) if index >= consumed else None
         if match:
             consumed = match.end()
-            hit = token_hit(match.group("v"), match.start("v"), "Bearer token", known)
+            hit = token_hit(match.group("v"), match.start("v"), "Bearer token", judged)
             if hit:
                 yield hit

@@ -40,12 +40,14 @@ def _all_hits(view: View) -> list[Hit]:
     hits = list(scan_shapes(view))
     if hits or view.token_runs():  # pairs need a vendor-shaped key id or a 34-character run
         hits += scan_pairs(view, hits)
-    # Every hit so far is at least as strong as a bearer token's, so a token already reported
-    # is not validated again (`_resolve` would keep the earlier hit anyway).
+    # Every hit so far is at least as strong as a bearer token's, so the token scans skip values
+    # already reported, and values one of them already judged (see `token_hit`).
+    judged = {hit.secret.value for hit in hits}
     if "authorization" in low:
-        hits += scan_authorization(view, known={hit.secret.value for hit in hits})
+        hits += scan_authorization(view, judged=judged)
     if "bearer" in low:
-        hits += scan_bearer(view, {hit.secret.value for hit in hits})
+        judged.update(hit.secret.value for hit in hits)  # Basic credentials found since
+        hits += scan_bearer(view, judged)
     if "-u" in low or "--oauth2-bearer" in low or "--pass" in low:  # -u finds --user too
         hits += scan_curl_user(view)
     if "@" in low and "://" in low:
