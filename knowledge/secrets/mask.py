@@ -16,10 +16,15 @@ from knowledge.secrets.model import BOUNDED_FORM_LEN, MASK, MIN_FORM_LEN, Secret
 from knowledge.secrets.shapes import scan_shapes
 from knowledge.secrets.view import View
 
+# Characters no encoder below changes (JSON, HTML, percent-encoding with any safe set).
+_UNCHANGED_BY_ENCODING = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+
 
 def _derived_forms(value: str) -> set[str]:
     """The ways a value shows up again after the engine or a transport re-encoded it."""
     forms = {value}
+    if _UNCHANGED_BY_ENCODING.issuperset(value):
+        return forms  # most keys and tokens: every encoding gives the value back, skip the 13 calls
     escaped = json.dumps(value, ensure_ascii=False)[1:-1]
     forms.add(escaped)
     forms.add(escaped.replace("/", "\\/"))
