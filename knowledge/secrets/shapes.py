@@ -175,6 +175,7 @@ _LEAD_WINDOW = 128
 # follow at once, so they are looked for in the whole text.
 _AWS_LEGACY_SESSION_RE = re.compile(r"(?:FwoGZXIvYXdz|FQoGZXIvYXdz)[A-Za-z0-9/+=]{40,4096}")
 _AWS_LEGACY_PREFIXES = ("FwoGZXIvYXdz", "FQoGZXIvYXdz")
+_AWS_LEGACY_LOW = tuple(prefix.lower() for prefix in _AWS_LEGACY_PREFIXES)  # found in `View.low`
 
 
 _HEXDIGITS = frozenset("0123456789abcdefABCDEF")
@@ -235,8 +236,8 @@ def scan_shapes(view: View) -> Iterator[Hit]:
     seen: set[tuple[str, str, int]] = set()
     if "private key" in view.low:
         yield from scan_pem(text)
-    for prefix in _AWS_LEGACY_PREFIXES:
-        for index in occurrences(view.low, prefix.lower()):
+    for prefix in _AWS_LEGACY_LOW:
+        for index in occurrences(view.low, prefix) if prefix in view.low else ():
             match = _AWS_LEGACY_SESSION_RE.match(text, index)
             if match and _left_ok(text, index, WORD):
                 yield Hit(Secret("aws_session_token", "AWS session token", match.group(0), MASK),
