@@ -63,7 +63,8 @@ def _diagnose(text: str, now: datetime) -> Diagnosis:
         ctx.vendor, ctx.vendor_via = detected
     evidence = gather(ctx)
     findings = run_rules(ctx)
-    facts = _global_facts(ctx)
+    host = _host(paste)
+    facts = _global_facts(ctx, host)
     causes = rank(findings, ctx, facts)
 
     warnings = warnings_for(masker.secrets) + normalized.warnings + paste.warnings
@@ -81,7 +82,7 @@ def _diagnose(text: str, now: datetime) -> Diagnosis:
         causes=causes,
         warnings=_dedupe(warnings),
         vendor=ctx.vendor.name if ctx.vendor else None,
-        host=_host(paste),
+        host=host,
         method=request.method if request else None,
         path=request.path if request else None,
         request_ids=request_ids[:5],
@@ -181,7 +182,7 @@ def _host(paste: Paste) -> str | None:
     return None
 
 
-def _global_facts(ctx: Context) -> dict[str, Any]:
+def _global_facts(ctx: Context, host: str | None) -> dict[str, Any]:
     """Placeholder values every cause's text may use: the first value of each evidence fact,
     plus what the request and response say directly."""
     facts: dict[str, Any] = {}
@@ -198,7 +199,6 @@ def _global_facts(ctx: Context) -> dict[str, Any]:
     request = paste.request
     if paste.status is not None:
         facts["status"] = paste.status
-    host = _host(paste)
     if host:
         facts["host"] = host
     if request is not None:

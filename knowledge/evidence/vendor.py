@@ -16,11 +16,20 @@ from knowledge.kb import KnowledgeBase, VendorEntry
 from knowledge.model import Evidence, Paste
 
 
+def _vendor_for_host(kb: KnowledgeBase, host: str) -> VendorEntry | None:
+    """The first vendor (in knowledge order) whose host patterns match `host`."""
+    for vendor in kb.vendors.values():
+        if vendor.matches_host(host):
+            return vendor
+    return None
+
+
 def detect_vendor(paste: Paste, kb: KnowledgeBase) -> tuple[VendorEntry, str] | None:
-    hosts = [r.host for r in paste.requests if r.host]
-    for host in hosts:
-        for vendor in kb.vendors.values():
-            if vendor.matches_host(host):
+    for request in paste.requests:
+        host = request.host
+        if host:
+            vendor = _vendor_for_host(kb, host)
+            if vendor is not None:
                 return vendor, f"host {host}"
     names = {name.lower() for response in paste.responses for name, _ in response.headers}
     for vendor in kb.vendors.values():
