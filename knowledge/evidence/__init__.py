@@ -80,7 +80,12 @@ class EvidenceSet:
         return found[0] if found else None
 
     def has(self, *kinds: str) -> bool:
-        return any(kind in self._by_kind for kind in kinds)
+        # A plain loop: rules ask this dozens of times per diagnosis.
+        by_kind = self._by_kind
+        for kind in kinds:  # noqa: SIM110
+            if kind in by_kind:
+                return True
+        return False
 
     def __iter__(self) -> Iterator[Evidence]:
         return iter(self.items)
@@ -119,7 +124,9 @@ def gather(ctx: Context) -> EvidenceSet:
                 if key not in seen:
                     seen.add(key)
                     found.append(item)
-        ctx.evidence = EvidenceSet(found)
+        # A fresh set (and list) per phase: late extractors see exactly the first phase's
+        # evidence, by kind or by iteration, whatever order they run in.
+        ctx.evidence = EvidenceSet(list(found))
     return ctx.evidence
 
 
