@@ -57,7 +57,7 @@ def _prose(paste: Paste) -> str:
         if len(body) > 3:
             text = text.replace(body[:_PROSE_LIMIT], "\n")
     parsed = _parsed_lines(paste)
-    return "\n".join(line for line in text.split("\n") if not _is_structure(line, parsed))
+    return "\n".join([line for line in text.split("\n") if not _is_structure(line, parsed)])
 
 
 def _sources(ctx: Context) -> list[tuple[str, str]]:
