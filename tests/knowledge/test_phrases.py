@@ -33,3 +33,44 @@ def test_results_are_ordered_by_key_and_grouped() -> None:
 def test_mid_word_occurrences_do_not_count() -> None:
     # "limit" inside "unlimited" does not start a word: the index skips it.
     assert index("limit exceeded").find("unlimited exceeded") == {}
+
+
+def _reference(phrases: list[str], lowered: str) -> dict[int, list[str]]:
+    """The rule the index implements, written the slow, obvious way."""
+    import re
+
+    words = set(re.findall(r"[a-z0-9]+", lowered))
+    hits: dict[int, list[str]] = {}
+    for key, phrase in enumerate(phrases):
+        if phrase not in lowered:
+            continue
+        first = re.match(r"[a-z0-9]+", phrase)
+        if first is None:
+            ok = True
+        elif first.end() < len(phrase):
+            ok = first.group() in words
+        elif len(first.group()) >= 3:
+            ok = any(word.startswith(first.group()[:3]) for word in words)
+        else:
+            ok = True
+        if ok:
+            hits.setdefault(key, []).append(phrase)
+    return {key: sorted(found, key=lambda p: (-len(p), p)) for key, found in sorted(hits.items())}
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TEXT = st.text(alphabet="abcinvld xyz-_.'\"0129", max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet="abcinvld xyz-.'0", min_size=1, max_size=14), min_size=1, max_size=8), _TEXT)
+def test_index_agrees_with_the_plain_rule(phrases: list[str], text: str) -> None:
+    lowered = text.lower()
+    assert index(*phrases).find(lowered) == _reference(phrases, lowered)
+
+
+def test_a_first_word_seen_only_inside_another_word_does_not_count() -> None:
+    assert index("invalid json").find("xinvalid json body") == {}
+    assert index("invalid json").find("an invalid json body") == {0: ["invalid json"]}
