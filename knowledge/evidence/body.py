@@ -48,6 +48,9 @@ _TRACES = (
     ("django.db.utils.", "Python"), ("sqlalchemy.exc.", "Python"),
 )
 _RUBY_TRACE = re.compile(r"\.rb:\d+:in `")
+# Most bodies carry no "at " at all, and then no indented `at frame` marker can match: they
+# read this shorter list, which keeps the others' order (the first marker listed wins).
+_TRACES_WITHOUT_AT = tuple(trace for trace in _TRACES if "at " not in trace[0])
 # Substrings of error pages that name the layer which wrote them.
 _LAYERS = (
     ("cloudflare", "cloudflare"), ("Ray ID", "cloudflare"), ("<center>nginx", "nginx"),
@@ -314,7 +317,7 @@ def _problem_details(data: Any, content_type: str) -> Evidence | None:
 
 
 def _stack_trace(body: str) -> Evidence | None:
-    for marker, language in _TRACES:
+    for marker, language in _TRACES if "at " in body else _TRACES_WITHOUT_AT:
         index = body.find(marker)
         if index < 0 or (marker == ".rb:" and not _RUBY_TRACE.search(body)):
             continue
@@ -410,10 +413,16 @@ def body_evidence_for(body: str, content_type: str = "", source: str = "response
         yield trace
 
 
-def _pasted_json_fault(body: str) -> Evidence | None:
+def _pasted_json_fault(body: str, loads: Callable[[str], Any] = _loads) -> Evidence | None:
     """A JSON-looking body pasted on its own, with no request or response around it, is most
-    often the payload someone is about to send: say exactly where it breaks."""
+    often the payload someone is about to send: say exactly where it breaks.
+
+    `loads` is the extractor's memoised parse: the body was usually parsed already, and text
+    `json.loads` accepts is valid JSON unless it spells NaN or Infinity (which it accepts and
+    `check_json` refuses), so the checker runs only where it may find a fault."""
     if not looks_like_json(body):
+        return None
+    if "NaN" not in body and "Infinity" not in body and loads(body) is not NOT_JSON:
         return None
     fault = check_json(body)
     if fault is None:
@@ -442,6 +451,6 @@ def body_evidence(ctx: Context) -> Iterator[Evidence]:
     if (not paste.requests and not paste.responses and len(paste.bodies) == 1
             and paste.status in (None, 400, 415, 422)
             and len(paste.bodies[0].strip()) >= 0.8 * len(paste.text.strip())):
-        fault = _pasted_json_fault(paste.bodies[0])
+        fault = _pasted_json_fault(paste.bodies[0], ctx.loads)
         if fault is not None and not (fault.facts["kind"] == "single_quotes" and paste.status is not None):
             yield fault
