@@ -242,12 +242,10 @@ def _param_value(text: str, i: int) -> tuple[str, int]:
 def _leading_int(value: str) -> int | None:
     """The integer a value starts with: `100`, `100;w=60`, `100, 100;w=60` all give 100."""
     text = value.strip()[:32]
-    digits = ""
-    for ch in text:
-        if not ch.isdigit():
-            break
-        digits += ch
-    return int(digits) if digits else None
+    end = 0
+    while end < len(text) and text[end].isdigit():
+        end += 1
+    return int(text[:end]) if end else None
 
 
 # ---------------------------------------------------------------------------- layers
@@ -376,7 +374,13 @@ def _quote(name: str, value: str) -> str:
 
 
 def _iso(when: datetime) -> str:
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """`when` in UTC as `2026-11-25T12:00:00Z`."""
+    utc = when.astimezone(UTC)
+    if utc.year >= 1000:
+        # isoformat is C and cheaper than strftime; it ends in "+00:00" here, and it pads
+        # years below 1000 where strftime's %Y does not, so those keep strftime.
+        return utc.isoformat(timespec="seconds")[:-6] + "Z"
+    return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _human(seconds: float) -> str:
@@ -415,13 +419,16 @@ def _safe(items: Iterable[Evidence]) -> list[Evidence]:
 def header_evidence(ctx: Context) -> Iterable[Evidence]:
     """Everything the response headers say, final response first (see the module docstring)."""
     paste = ctx.paste
+    if not paste.responses:
+        # Most pastes show no response: only the request's Origin can say anything here.
+        return _safe(_cors(paste.requests, []))
     now = _aware(ctx.now)
     responses = paste.responses[-MAX_RESPONSES:]
     bases = _request_urls(paste.request, responses)
     found: list[Evidence] = []
     # One index per response, shared by every reader below (and by the CORS pass after).
     indexes = [_index(response.headers) for response in responses]
-    request_id_headers = ctx.vendor.request_id_headers if ctx.vendor else ()
+    id_rank = _request_id_rank(ctx.vendor.request_id_headers if ctx.vendor else ())
     for position in range(len(responses) - 1, -1, -1):
         response = responses[position]
         index = indexes[position]
@@ -433,7 +440,9 @@ def header_evidence(ctx: Context) -> Iterable[Evidence]:
         # nothing otherwise): most responses carry few of them.
         if "retry-after" in index:
             found += _safe(_retry_after(index, base_time))
-        found += _safe(_ratelimits(index, base_time))
+        # Every rate-limit name has "rate" in it; the reader is skipped on responses without one.
+        if any("rate" in name for name in index):
+            found += _safe(_ratelimits(index, base_time))
         if "www-authenticate" in index:
             found += _safe(_www_authenticate(index))
         if "allow" in index:
@@ -441,7 +450,8 @@ def header_evidence(ctx: Context) -> Iterable[Evidence]:
         if "location" in index:
             found += _safe(_location(index, bases[position]))
         found += _safe(_server(response, index))
-        found += _safe(_request_ids(index, request_id_headers))
+        if not id_rank.keys().isdisjoint(index):
+            found += _safe(_request_ids(index, id_rank))
         if final and "content-type" in index:
             found += _safe(_content_type(index))
         if date is not None:
@@ -840,9 +850,9 @@ def _request_id_rank(extra: tuple[str, ...]) -> dict[str, int]:
     return {name: rank for rank, name in enumerate(dict.fromkeys((*REQUEST_ID_HEADERS, *extra)))}
 
 
-def _request_ids(index: dict[str, list[Header]], extra: tuple[str, ...] = ()) -> Iterator[Evidence]:
-    """Request ids to quote to support; `extra` adds the detected vendor's own id headers."""
-    rank = _request_id_rank(extra)
+def _request_ids(index: dict[str, list[Header]], rank: dict[str, int]) -> Iterator[Evidence]:
+    """Request ids to quote to support; `rank` is `_request_id_rank` of the detected vendor's
+    own id headers (looked up once per paste by the extractor)."""
     # A response has a few headers and there are some 25 id names: look its names up, then
     # report them in the list's order.
     present = sorted((name for name in index if name in rank), key=rank.__getitem__)
