@@ -48,6 +48,10 @@ _AUTH_HEADERS = (
     "x-api-token", "token", "x-token", "x-key", "x-secret", "x-client-secret", "x-figma-token",
     "notion-version", "x-vault-token", "dd-api-key",
 )
+# Set forms of the list above, built once: readers test a request's names against them.
+_AUTH_HEADER_SET = frozenset(_AUTH_HEADERS)
+_AUTH_HEADERS_BUT_AUTHORIZATION = _AUTH_HEADER_SET - {"authorization"}
+_SCHEME_NAMES = ("bearer", "token", "basic")  # a scheme written as a header name
 _AUTH_PARAMS = re.compile(
     r"[?&](?:api_?key|apikey|key|token|access_token|auth|signature|sig|x-amz-signature|client_secret|"
     r"code|jwt|session|sid)=", re.IGNORECASE,
@@ -68,8 +72,8 @@ _PATH_PROBLEMS = (
 )
 _VERSION = re.compile(r"/(v\d+(?:\.\d+)?(?:beta\d*|alpha\d*)?|\d{4}-\d{2}-\d{2})(?=/|$)")
 _ENV_WORDS = {
-    "test": ("sandbox", "test", "staging", "stage", "dev", "qa", "uat"),
-    "live": ("prod", "production", "live"),
+    "test": frozenset(("sandbox", "test", "staging", "stage", "dev", "qa", "uat")),
+    "live": frozenset(("prod", "production", "live")),
 }
 _HOST_LABEL_SEP = re.compile(r"[.-]")
 _KEY_ENV = (
@@ -106,11 +110,11 @@ def _body_kind(body: str) -> str:
     return "text"
 
 
-def _body_evidence(request: HttpRequest) -> Iterator[Evidence]:
+def _body_evidence(request: HttpRequest, sent: dict[str, str]) -> Iterator[Evidence]:
     body = request.body
     if body is None or (request.body_files and body.startswith("@")):
         return
-    content_type = (request.header("Content-Type") or "").lower()
+    content_type = (sent.get("content-type") or "").lower()
     if not body.strip():
         # An empty body labelled JSON (`--data-raw ''`, `--json ''`) is not JSON: servers answer 400.
         if "json" in content_type:
@@ -154,13 +158,16 @@ def _body_evidence(request: HttpRequest) -> Iterator[Evidence]:
 
 
 def _invisible_evidence(request: HttpRequest) -> Iterator[Evidence]:
-    places = [("URL", request.url)]
-    places += [(f"header {name}", f"{name}: {value}") for name, value in request.headers]
+    # Every character listed is non-ASCII, and isascii is one C pass: only places that fail
+    # it are listed (and only their header lines are formatted).
+    places = [] if request.url.isascii() else [("URL", request.url)]
+    places += [(f"header {name}", f"{name}: {value}") for name, value in request.headers
+               if not (name.isascii() and value.isascii())]
     if request.body:
-        places.append(("body", request.body[:20000]))
+        body = request.body[:20000]
+        if not body.isascii():
+            places.append(("body", body))
     for where, text in places:
-        if text.isascii():
-            continue  # every character listed is non-ASCII; isascii is one C pass
         for char, name in _INVISIBLE.items():
             index = text.find(char)
             if index < 0:
@@ -221,9 +228,9 @@ def _placeholder_evidence(header: str, token: str, value: str, text: str) -> Ite
                    {"value": value, "header": header})
 
 
-def _auth_evidence(request: HttpRequest, text: str) -> Iterator[Evidence]:
-    names = {name.lower() for name, _ in request.headers}
-    authorization = request.header("Authorization")
+def _auth_evidence(request: HttpRequest, text: str, sent: dict[str, str]) -> Iterator[Evidence]:
+    names = sent.keys()
+    authorization = sent.get("authorization")
     if authorization is not None:
         value = authorization.strip()
         scheme, _, rest = value.partition(" ")
@@ -251,18 +258,20 @@ def _auth_evidence(request: HttpRequest, text: str) -> Iterator[Evidence]:
                                {"problem": problem, "header": "Authorization"})
         if rest:
             yield from _placeholder_evidence("Authorization", rest.split()[-1], rest, text)
-    # A header literally named like a scheme: -H "Bearer: abc"
-    for name, _value in request.headers:
-        if name.lower() in ("bearer", "token", "basic"):
-            yield Evidence("auth_malformed",
-                           f"Header named `{name}:`: the credential must go in `Authorization: {name.title()} …`",
-                           {"problem": "scheme as header name", "header": name})
-    for name, value in request.headers:
-        low = name.lower()
-        if low != "authorization" and low in _AUTH_HEADERS:
-            yield from _placeholder_evidence(name, value.strip(), value, text)
+    # A header literally named like a scheme: -H "Bearer: abc". Each loop below runs only when
+    # a name it looks for was sent (most requests send neither kind).
+    if not names.isdisjoint(_SCHEME_NAMES):
+        for name, _value in request.headers:
+            if name.lower() in _SCHEME_NAMES:
+                yield Evidence("auth_malformed",
+                               f"Header named `{name}:`: the credential must go in `Authorization: {name.title()} …`",
+                               {"problem": "scheme as header name", "header": name})
+    if not names.isdisjoint(_AUTH_HEADERS_BUT_AUTHORIZATION):
+        for name, value in request.headers:
+            if name.lower() in _AUTH_HEADERS_BUT_AUTHORIZATION:
+                yield from _placeholder_evidence(name, value.strip(), value, text)
     has_auth = (
-        bool(names & set(_AUTH_HEADERS))
+        not names.isdisjoint(_AUTH_HEADER_SET)
         or request.user is not None
         or bool(_AUTH_PARAMS.search(request.url))
         or any(name.startswith(("x-", "api")) and ("key" in name or "token" in name) for name in names)
@@ -297,8 +306,8 @@ def _method_evidence(request: HttpRequest) -> Iterator[Evidence]:
                        {"method": request.method})
 
 
-def _url_evidence(request: HttpRequest) -> Iterator[Evidence]:
-    host, path = request.host, request.path
+def _url_evidence(request: HttpRequest, host: str) -> Iterator[Evidence]:
+    path = request.path
     if request.scheme == "http" and _is_public_host(host):
         yield Evidence("plain_http", f"The URL uses plain http:// ({host})", {"url": request.url, "host": host})
     if request.source == "curl" and not request.follow_redirects:
@@ -321,12 +330,11 @@ def _url_evidence(request: HttpRequest) -> Iterator[Evidence]:
         yield Evidence("headers_large", f"The request headers total {header_size // 1024} KB", {"size": header_size})
 
 
-def _environment_evidence(request: HttpRequest) -> Iterator[Evidence]:
-    host = request.host
+def _environment_evidence(request: HttpRequest, host: str) -> Iterator[Evidence]:
     host_env = None
-    labels = _HOST_LABEL_SEP.split(host)
+    labels = set(_HOST_LABEL_SEP.split(host))
     for env, words in _ENV_WORDS.items():
-        if any(word in labels for word in words):
+        if not labels.isdisjoint(words):
             host_env = env
     if host_env is None:
         return  # only a key sent to a host of the other environment is evidence
@@ -343,8 +351,7 @@ _NOTABLE = tuple((name, name.lower()) for name in (
     "X-CSRF-Token", "X-XSRF-TOKEN", "Content-Type", "Range", "Expect"))
 
 
-def _header_presence(request: HttpRequest) -> Iterator[Evidence]:
-    sent = {name.lower(): value for name, value in request.headers}
+def _header_presence(sent: dict[str, str]) -> Iterator[Evidence]:
     present = {name: sent[lowered] for name, lowered in _NOTABLE if lowered in sent}
     if present:
         yield Evidence("request_headers", "Request sends " + ", ".join(present), {"names": present})
@@ -355,10 +362,14 @@ def request_evidence(ctx: Context) -> Iterator[Evidence]:
     request = ctx.paste.request
     if request is None:
         return
+    # Sent headers by lower-case name (the last value wins, as `request.header` gives it) and
+    # the host: several readers need them, so they are worked out once here.
+    sent = {name.lower(): value for name, value in request.headers}
+    host = request.host
     yield from _method_evidence(request)
-    yield from _body_evidence(request)
+    yield from _body_evidence(request, sent)
     yield from _invisible_evidence(request)
-    yield from _auth_evidence(request, ctx.paste.text)
-    yield from _url_evidence(request)
-    yield from _environment_evidence(request)
-    yield from _header_presence(request)
+    yield from _auth_evidence(request, ctx.paste.text, sent)
+    yield from _url_evidence(request, host)
+    yield from _environment_evidence(request, host)
+    yield from _header_presence(sent)
