@@ -134,19 +134,22 @@ _OBJECT_CODE_KEYS = ("code", "error_code", "errorCode", "type", "status", "Code"
 
 
 def _read_error_object(obj: dict[str, Any], facts: BodyFacts) -> None:
-    # Absent keys are skipped before any call: an error object has a few of these keys.
-    for key in _OBJECT_MESSAGE_KEYS:
-        value = obj.get(key)
-        if value is not None:
-            _add_message(facts, value)
-    for key in _OBJECT_CODE_KEYS:
-        value = obj.get(key)
-        if value is None:
-            continue
-        if key == "status" and isinstance(value, int):
-            facts.status = facts.status or value
-            continue
-        _add_code(facts, value)
+    # An error object has a few of these keys: one C set test skips a list none of it holds,
+    # and absent keys are skipped before any call.
+    if not obj.keys().isdisjoint(_OBJECT_MESSAGE_KEYS):
+        for key in _OBJECT_MESSAGE_KEYS:
+            value = obj.get(key)
+            if value is not None:
+                _add_message(facts, value)
+    if not obj.keys().isdisjoint(_OBJECT_CODE_KEYS):
+        for key in _OBJECT_CODE_KEYS:
+            value = obj.get(key)
+            if value is None:
+                continue
+            if key == "status" and isinstance(value, int):
+                facts.status = facts.status or value
+                continue
+            _add_code(facts, value)
     if facts.error_type is None and isinstance(obj.get("type"), str):
         facts.error_type = obj["type"]
     if facts.param is None and isinstance(obj.get("param"), str):
@@ -164,6 +167,11 @@ def _read_error_object(obj: dict[str, Any], facts: BodyFacts) -> None:
                     _add_message(facts, item.get("description"))
 
 
+_TOP_MESSAGE_KEYS = ("error_description", "message", "msg", "detail", "title", "errorMessage", "Message",
+                     "error_message", "description")
+_TOP_CODE_KEYS = ("code", "error_code", "errorCode", "Code", "__type", "type", "reason", "errorType", "name")
+
+
 def read_body_facts(data: Any) -> BodyFacts:
     """Messages and codes from the common error shapes of JSON APIs."""
     facts = BodyFacts()
@@ -176,15 +184,17 @@ def read_body_facts(data: Any) -> BodyFacts:
         _read_error_object(error, facts)
     elif isinstance(error, str):
         (_add_code if _CODE_LIKE.match(error) and " " not in error else _add_message)(facts, error)
-    for key in ("error_description", "message", "msg", "detail", "title", "errorMessage", "Message",
-                "error_message", "description"):
-        value = data.get(key)
-        if isinstance(value, str):
-            _add_message(facts, value)
-    for key in ("code", "error_code", "errorCode", "Code", "__type", "type", "reason", "errorType", "name"):
-        value = data.get(key)
-        if value is not None:
-            _add_code(facts, value)
+    # As in `_read_error_object`: a list none of whose keys the body has is skipped whole.
+    if not data.keys().isdisjoint(_TOP_MESSAGE_KEYS):
+        for key in _TOP_MESSAGE_KEYS:
+            value = data.get(key)
+            if isinstance(value, str):
+                _add_message(facts, value)
+    if not data.keys().isdisjoint(_TOP_CODE_KEYS):
+        for key in _TOP_CODE_KEYS:
+            value = data.get(key)
+            if value is not None:
+                _add_code(facts, value)
     details = data.get("details")
     if isinstance(details, list):  # PayPal and gRPC gateways: the details name the real fault
         _read_error_object({"details": details}, facts)
@@ -209,6 +219,10 @@ def read_body_facts(data: Any) -> BodyFacts:
         if isinstance(detail, dict):
             _add_code(facts, detail.get("errorcode"))
     return facts
+
+
+# Keys of an error report: a body with none of them may be DRF's bare {field: [messages]}.
+_ERROR_KEYS = frozenset(("error", "errors", "message", "detail", "status", "code"))
 
 
 def _field_errors(data: Any) -> list[dict[str, str]]:
@@ -255,7 +269,7 @@ def _field_errors(data: Any) -> list[dict[str, str]]:
                 for violation in detail_item.get("fieldViolations", [])[:20]:
                     if isinstance(violation, dict):
                         add(violation.get("field", ""), violation.get("description", ""))
-    if not items and not (set(data) & {"error", "errors", "message", "detail", "status", "code"}):
+    if not items and data.keys().isdisjoint(_ERROR_KEYS):
         # Django REST framework: {"email": ["Enter a valid email address."]}
         for name, messages in list(data.items())[:20]:
             if isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
@@ -305,7 +319,8 @@ def _ok_false(data: Any) -> Evidence | None:
 def _problem_details(data: Any, content_type: str) -> Evidence | None:
     if not isinstance(data, dict):
         return None
-    if "problem+json" not in content_type and not ({"type", "title"} <= set(data) and ("detail" in data or "status" in data)):
+    if "problem+json" not in content_type and not ("type" in data and "title" in data
+                                                   and ("detail" in data or "status" in data)):
         return None
     title = data.get("title") or ""
     detail = data.get("detail") or ""
@@ -318,9 +333,10 @@ def _problem_details(data: Any, content_type: str) -> Evidence | None:
 
 def _stack_trace(body: str) -> Evidence | None:
     for marker, language in _TRACES if "at " in body else _TRACES_WITHOUT_AT:
-        index = body.find(marker)
-        if index < 0 or (marker == ".rb:" and not _RUBY_TRACE.search(body)):
+        # `in` first: most markers are absent, and the operator skips find's method call.
+        if marker not in body or (marker == ".rb:" and not _RUBY_TRACE.search(body)):
             continue
+        index = body.find(marker)
         line_start = body.rfind("\n", 0, index) + 1
         line_end = body.find("\n", index)
         line = body[line_start : line_end if line_end > 0 else len(body)]
