@@ -312,10 +312,12 @@ def server_layer(headers: list[Header]) -> tuple[str, Header] | None:
 def _layer_of(index: dict[str, list[Header]]) -> tuple[str, Header] | None:
     """`server_layer` over an index the caller already built (the extractor builds one per
     response and shares it)."""
+    if index.keys().isdisjoint(_LAYER_HEADERS):
+        return _prefixed_layer(index)  # one C set test rules out every named header below
     for name, value in index.get("server", [])[:3]:
         lowered = value.lower()[:200]
         for needle, layer in _SERVER_LAYERS:
-            if _word_in(needle, lowered):
+            if needle in lowered and _word_in(needle, lowered):  # `in` rules most out cheaply
                 return layer, (name, value)
     for name, value in index.get("x-powered-by", [])[:3]:
         if "express" in value.lower()[:200]:
@@ -334,6 +336,18 @@ def _layer_of(index: dict[str, list[Header]]) -> tuple[str, Header] | None:
         if marker in index:
             name, value = index[marker][0]
             return layer, (name, value)
+    return _prefixed_layer(index)
+
+
+# Every header name `_layer_of` looks up by name; a response with none of them is read only
+# for the x-envoy-/x-kong- prefixes.
+_LAYER_HEADERS = frozenset(
+    ("server", "x-powered-by", "x-served-by", "via", *(marker for marker, _ in _MARKER_LAYERS))
+)
+
+
+def _prefixed_layer(index: dict[str, list[Header]]) -> tuple[str, Header] | None:
+    """Envoy and Kong by their header prefixes, the last resort of `_layer_of`."""
     for name_lower, items in index.items():
         if name_lower.startswith("x-envoy-"):
             return "envoy", items[0]
@@ -468,8 +482,9 @@ def _request_urls(request: HttpRequest | None, responses: list[HttpResponse]) ->
     current = request.url if request is not None else ""
     for response in responses:
         urls.append(current)
-        location = response.header("Location")
-        if location and 300 <= (response.status or 0) < 400:
+        # Only a redirect's Location moves on: the status is checked before the headers.
+        location = response.header("Location") if 300 <= (response.status or 0) < 400 else None
+        if location:
             try:
                 current = urljoin(current, location.strip()[:MAX_VALUE]) if current else location
             except ValueError:
@@ -819,12 +834,13 @@ _LAYER_NAMES = {
 def _server(response: HttpResponse, index: dict[str, list[Header]]) -> Iterator[Evidence]:
     # The last Server and Via values, uncapped (as `response.header` gives them), in one pass.
     server = via = None
-    for name, value in response.headers:
-        lowered = name.lower()
-        if lowered == "server":
-            server = value
-        elif lowered == "via":
-            via = value
+    if "server" in index or "via" in index:  # the index has every name, lower-cased
+        for name, value in response.headers:
+            lowered = name.lower()
+            if lowered == "server":
+                server = value
+            elif lowered == "via":
+                via = value
     found = _layer_of(index)
     if server is None and via is None and found is None:
         return
