@@ -133,15 +133,21 @@ _OBJECT_CODE_KEYS = ("code", "error_code", "errorCode", "type", "status", "Code"
                      "error_subcode", "subcode", "errorType", "name")
 
 
+# Sets of the key lists, for the gates: a dict's keys tested against a larger set are
+# iterated (a body has a few keys) instead of the list.
+_OBJECT_MESSAGE_SET = frozenset(_OBJECT_MESSAGE_KEYS)
+_OBJECT_CODE_SET = frozenset(_OBJECT_CODE_KEYS)
+
+
 def _read_error_object(obj: dict[str, Any], facts: BodyFacts) -> None:
     # An error object has a few of these keys: one C set test skips a list none of it holds,
     # and absent keys are skipped before any call.
-    if not obj.keys().isdisjoint(_OBJECT_MESSAGE_KEYS):
+    if not obj.keys().isdisjoint(_OBJECT_MESSAGE_SET):
         for key in _OBJECT_MESSAGE_KEYS:
             value = obj.get(key)
             if value is not None:
                 _add_message(facts, value)
-    if not obj.keys().isdisjoint(_OBJECT_CODE_KEYS):
+    if not obj.keys().isdisjoint(_OBJECT_CODE_SET):
         for key in _OBJECT_CODE_KEYS:
             value = obj.get(key)
             if value is None:
@@ -170,6 +176,8 @@ def _read_error_object(obj: dict[str, Any], facts: BodyFacts) -> None:
 _TOP_MESSAGE_KEYS = ("error_description", "message", "msg", "detail", "title", "errorMessage", "Message",
                      "error_message", "description")
 _TOP_CODE_KEYS = ("code", "error_code", "errorCode", "Code", "__type", "type", "reason", "errorType", "name")
+_TOP_MESSAGE_SET = frozenset(_TOP_MESSAGE_KEYS)
+_TOP_CODE_SET = frozenset(_TOP_CODE_KEYS)
 
 
 def read_body_facts(data: Any) -> BodyFacts:
@@ -185,12 +193,12 @@ def read_body_facts(data: Any) -> BodyFacts:
     elif isinstance(error, str):
         (_add_code if _CODE_LIKE.match(error) and " " not in error else _add_message)(facts, error)
     # As in `_read_error_object`: a list none of whose keys the body has is skipped whole.
-    if not data.keys().isdisjoint(_TOP_MESSAGE_KEYS):
+    if not data.keys().isdisjoint(_TOP_MESSAGE_SET):
         for key in _TOP_MESSAGE_KEYS:
             value = data.get(key)
             if isinstance(value, str):
                 _add_message(facts, value)
-    if not data.keys().isdisjoint(_TOP_CODE_KEYS):
+    if not data.keys().isdisjoint(_TOP_CODE_SET):
         for key in _TOP_CODE_KEYS:
             value = data.get(key)
             if value is not None:

@@ -537,6 +537,18 @@ def _retry_after(index: dict[str, list[Header]], base: datetime) -> Iterator[Evi
 class _Family:
     """One set of rate-limit headers that describe the same limit."""
 
+    __slots__ = (
+        "combined",
+        "limit",
+        "names",
+        "policy",
+        "remaining",
+        "reset",
+        "reset_is_delta",
+        "resource",
+        "used",
+    )
+
     def __init__(self, resource: str | None) -> None:
         self.resource = resource
         self.limit: Header | None = None
@@ -554,50 +566,53 @@ class _Family:
             self.names.append(header[0])
 
 
+def _family(families: dict[str, _Family], key: str, resource: str | None) -> _Family:
+    """The family filed under `key`, made on first use."""
+    found = families.get(key)
+    if found is None:
+        found = families[key] = _Family(resource)
+    return found
+
+
 def _ratelimits(index: dict[str, list[Header]], base: datetime) -> Iterator[Evidence]:
     families: dict[str, _Family] = {}
-
-    def family(key: str, resource: str | None) -> _Family:
-        found = families.get(key)
-        if found is None:
-            found = families[key] = _Family(resource)
-        return found
-
     for lowered, items in index.items():
         if "rate" not in lowered:
             continue  # every name read below has "ratelimit" or "rate-limit" in it
         header = items[0]
-        for prefix in ("x-ratelimit-", "x-rate-limit-"):
-            if not lowered.startswith(prefix):
-                continue
-            rest = lowered[len(prefix) :]
+        # The four shapes below exclude one another (by prefix or exact name): one test each.
+        if lowered.startswith(_X_PREFIXES):
+            rest = lowered[len("x-ratelimit-") :] if lowered.startswith("x-ratelimit-") else lowered[len("x-rate-limit-") :]
             if rest in ("limit", "remaining", "reset", "used"):
-                family("x", None).set(rest, header)
+                _family(families, "x", None).set(rest, header)
             elif rest == "reset-after":
-                family("x", None).set("reset", header)  # Discord: a delay; magnitude tells
+                _family(families, "x", None).set("reset", header)  # Discord: a delay; magnitude tells
             elif rest == "resource":
-                family("x", None).resource = header[1].strip()[:64] or None
+                _family(families, "x", None).resource = header[1].strip()[:64] or None
             else:
                 for field in ("limit", "remaining", "reset"):
                     if rest.startswith(field + "-") and len(rest) > len(field) + 1:
                         resource = rest[len(field) + 1 :]
-                        family("x-" + resource, resource).set(field, header)
-        if lowered.startswith("anthropic-ratelimit-"):
+                        _family(families, "x-" + resource, resource).set(field, header)
+        elif lowered.startswith("anthropic-ratelimit-"):
             rest = lowered[len("anthropic-ratelimit-") :]
             for field in ("limit", "remaining", "reset"):
                 if rest.endswith("-" + field) and len(rest) > len(field) + 1:
                     resource = rest[: -len(field) - 1]
-                    family("anthropic-" + resource, resource).set(field, header)
-        if lowered in ("ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"):
-            fam = family("ietf", None)
+                    _family(families, "anthropic-" + resource, resource).set(field, header)
+        elif lowered in ("ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"):
+            fam = _family(families, "ietf", None)
             fam.reset_is_delta = True
             fam.set(lowered.split("-", 1)[1], header)
         elif lowered in ("ratelimit", "ratelimit-policy"):
-            fam = family("ietf", None)
+            fam = _family(families, "ietf", None)
             fam.reset_is_delta = True
             fam.set("policy" if lowered == "ratelimit-policy" else "combined", header)
     for fam in families.values():
         yield from _ratelimit_evidence(fam, base)
+
+
+_X_PREFIXES = ("x-ratelimit-", "x-rate-limit-")
 
 
 def _structured(value: str) -> dict[str, str]:
