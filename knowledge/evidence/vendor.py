@@ -16,12 +16,47 @@ from knowledge.kb import KnowledgeBase, VendorEntry
 from knowledge.model import Evidence, Paste
 
 
+class _HostIndex:
+    """Every vendor's host patterns as two dicts, for one knowledge base: a lookup per label
+    of the host instead of a test per pattern (`VendorEntry.matches_host`, which it mirrors).
+
+    `exact` maps a plain pattern, `domains` the `X` of a `*.X` pattern (which matches `X` and
+    any host ending in `.X`), each to the first vendor's position in knowledge order."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb  # which knowledge base this describes (compared by identity)
+        self.vendors = list(kb.vendors.values())
+        self.exact: dict[str, int] = {}
+        self.domains: dict[str, int] = {}
+        for position, vendor in enumerate(self.vendors):
+            for pattern in vendor.hosts:
+                if pattern.startswith("*."):
+                    self.domains.setdefault(pattern[2:], position)
+                else:
+                    self.exact.setdefault(pattern, position)
+
+    def first(self, host: str) -> VendorEntry | None:
+        host = host.lower()
+        found = [self.exact.get(host), self.domains.get(host)]
+        # `host.endswith("." + X)` holds exactly when X is what follows one of host's dots.
+        dot = host.find(".")
+        while dot >= 0:
+            found.append(self.domains.get(host[dot + 1 :]))
+            dot = host.find(".", dot + 1)
+        positions = [position for position in found if position is not None]
+        return self.vendors[min(positions)] if positions else None
+
+
+# The index of the knowledge base last asked about (there is one per process in practice).
+_host_index: _HostIndex | None = None
+
+
 def _vendor_for_host(kb: KnowledgeBase, host: str) -> VendorEntry | None:
     """The first vendor (in knowledge order) whose host patterns match `host`."""
-    for vendor in kb.vendors.values():
-        if vendor.matches_host(host):
-            return vendor
-    return None
+    global _host_index
+    if _host_index is None or _host_index.kb is not kb:
+        _host_index = _HostIndex(kb)
+    return _host_index.first(host)
 
 
 def detect_vendor(paste: Paste, kb: KnowledgeBase) -> tuple[VendorEntry, str] | None:
