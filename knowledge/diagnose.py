@@ -22,6 +22,7 @@ from knowledge.rank import UNKNOWN, rank
 from knowledge.recognize import recognize
 from knowledge.rules import run_rules
 from knowledge.secrets import Masker, find_secrets, warnings_for
+from knowledge.text import unique
 
 log = logging.getLogger(__name__)
 
@@ -80,13 +81,13 @@ def _diagnose(text: str, now: datetime) -> Diagnosis:
         recognized=list(paste.recognized),
         request=_request_dict(request) if request is not None else None,
         causes=causes,
-        warnings=_dedupe(warnings),
+        warnings=unique(warnings),
         vendor=ctx.vendor.name if ctx.vendor else None,
         host=host,
         method=request.method if request else None,
         path=request.path if request else None,
         request_ids=request_ids[:5],
-        secrets_found=_dedupe([s.label for s in masker.secrets]),
+        secrets_found=unique([s.label for s in masker.secrets]),
         masked_text=normalized.text[:MAX_EXCERPT],
     )
     return _masked(diagnosis, masker)
@@ -230,11 +231,6 @@ def _next_curl(request: HttpRequest) -> str:
     if request.method == "POST" and request.explicit_method:
         method = " -X POST"
     return f"curl -sS -i{method} '{request.url}'"
-
-
-def _dedupe(items: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return [x for x in items if not (x in seen or seen.add(x))]
 
 
 def _internal_error(text: str) -> Diagnosis:

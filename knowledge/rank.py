@@ -13,6 +13,7 @@ from typing import Any
 from knowledge.evidence import Context
 from knowledge.kb import KnowledgeBase, StatusEntry, fill
 from knowledge.model import Cause, Evidence, Finding
+from knowledge.text import unique
 
 # Prior for the n-th generic cause of a status: a bare status never looks certain.
 GENERIC_PRIORS = (0.5, 0.4, 0.32, 0.26, 0.21, 0.17, 0.14, 0.12)
@@ -108,15 +109,13 @@ def rank(findings: list[Finding], ctx: Context, facts: dict[str, Any]) -> list[C
 
     scored = [(slot.confidence, slot) for slot in merged.values()]
     scored.sort(key=lambda pair: (-pair[0], pair[1].generic, pair[1].order))
-    ordered = [slot for _, slot in scored]
-    ordered = [m for m in ordered if m.cause_id in kb.causes or not m.generic][:MAX_CAUSES]
+    ordered = [pair for pair in scored if pair[1].cause_id in kb.causes or not pair[1].generic][:MAX_CAUSES]
     if not ordered:
         return [_fallback(ctx, entry, status_text, facts)]
-    all_generic = all(m.generic for m in ordered)
-    confidence_of = {slot.cause_id: score for score, slot in scored}
+    all_generic = all(slot.generic for _, slot in ordered)
     vendor = ctx.vendor
     causes: list[Cause] = []
-    for position, slot in enumerate(ordered):
+    for position, (confidence, slot) in enumerate(ordered):
         known = kb.cause(slot.cause_id)
         merged_facts = {**facts, **slot.facts} if slot.facts else facts
         evidence_lines = [e.text for e in slot.evidence]
@@ -137,7 +136,7 @@ def rank(findings: list[Finding], ctx: Context, facts: dict[str, Any]) -> list[C
         causes.append(Cause(
             id=slot.cause_id,
             title=known.title if known else slot.cause_id,
-            confidence=round(confidence_of[slot.cause_id], 2),
+            confidence=round(confidence, 2),
             evidence=_without_prefixes(_unique(evidence_lines))[:6] if len(evidence_lines) > 1 else evidence_lines,
             debug=_unique(debug)[:MAX_DEBUG],
             fixes=_unique(fixes)[:MAX_FIXES],
@@ -173,4 +172,4 @@ def _without_prefixes(lines: list[str]) -> list[str]:
 
 
 def _unique(lines: list[str]) -> list[str]:
-    return [line for line in dict.fromkeys(lines) if line]
+    return [line for line in unique(lines) if line]

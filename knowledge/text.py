@@ -35,6 +35,11 @@ def from_epoch(value: object) -> datetime | None:
         return None
 
 
+def unique(items: list[str]) -> list[str]:
+    """`items` without repeats, first occurrence kept, order kept."""
+    return list(dict.fromkeys(items))
+
+
 def clip(text: str, limit: int = 120) -> str:
     """One line, at most `limit` characters, for quoting inside a sentence."""
     line = " ".join(text.split())
