@@ -148,12 +148,16 @@ def fill(lines: tuple[str, ...] | list[str], facts: dict[str, Any]) -> list[str]
         if literal is not None:
             out.append(literal)
             continue
-        values = [facts.get(name) for name in names]
-        if any(value is None or value == "" for value in values):
-            continue
         pieces = list(parts)
-        pieces[1::2] = [str(value) for value in values]
-        out.append("".join(pieces))
+        slot = 1
+        for name in names:
+            value = facts.get(name)
+            if value is None or value == "":
+                break
+            pieces[slot] = str(value)
+            slot += 2
+        else:
+            out.append("".join(pieces))
     return out
 
 

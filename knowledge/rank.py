@@ -96,20 +96,25 @@ def rank(findings: list[Finding], ctx: Context, facts: dict[str, Any]) -> list[C
 
     entry = _status_entry(ctx)
     status_text = status_evidence(ctx, entry)
+    # (-confidence, generic, order, slot): a cause the paste says nothing about gets a bare
+    # slot of its own only if it makes the cut.
+    scored: list[tuple[float, bool, int, _Merged | str]] = []
     if entry is not None:
+        ruled_out = ctx.ruled_out
+        last = len(GENERIC_PRIORS) - 1
         for position, cause_id in enumerate(entry.causes):
-            prior = GENERIC_PRIORS[min(position, len(GENERIC_PRIORS) - 1)]
+            prior = GENERIC_PRIORS[position if position < last else last]
             slot = merged.get(cause_id)
-            if cause_id in ctx.ruled_out and (slot is None or slot.generic):
-                continue
-            if slot is None:
-                merged[cause_id] = _Merged(cause_id, scores=[prior], order=1000 + position)
-            else:
+            if slot is not None:
                 slot.scores.append(prior)
-
-    scored = [(slot.confidence, slot) for slot in merged.values()]
-    scored.sort(key=lambda pair: (-pair[0], pair[1].generic, pair[1].order))
-    ordered = [pair for pair in scored if pair[1].cause_id in kb.causes or not pair[1].generic][:MAX_CAUSES]
+            elif cause_id not in ruled_out and cause_id in kb.causes:
+                scored.append((-prior, True, 1000 + position, cause_id))
+    scored += [(-slot.confidence, False, slot.order, slot) for slot in merged.values()]
+    scored.sort(key=_sort_key)
+    ordered = [
+        (-minus, item if isinstance(item, _Merged) else _Merged(item, order=order))
+        for minus, _, order, item in scored[:MAX_CAUSES]
+    ]
     if not ordered:
         return [_fallback(ctx, entry, status_text, facts)]
     all_generic = all(slot.generic for _, slot in ordered)
@@ -142,6 +147,10 @@ def rank(findings: list[Finding], ctx: Context, facts: dict[str, Any]) -> list[C
             fixes=_unique(fixes)[:MAX_FIXES],
         ))
     return causes
+
+
+def _sort_key(item: tuple[float, bool, int, _Merged | str]) -> tuple[float, bool, int]:
+    return item[0], item[1], item[2]
 
 
 def _fallback(ctx: Context, entry: StatusEntry | None, status_text: str | None, facts: dict[str, Any]) -> Cause:
