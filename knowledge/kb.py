@@ -143,8 +143,11 @@ class KnowledgeBase:
 
 def fill(lines: tuple[str, ...] | list[str], facts: dict[str, Any]) -> list[str]:
     """Fill `{placeholders}` from facts; drop lines that need a fact we do not have."""
+    compiled = _compiled(lines)
+    if compiled is None:  # no placeholder anywhere: most knowledge tuples
+        return list(lines)
     out: list[str] = []
-    for literal, parts, names in _compiled(lines):
+    for literal, parts, names in compiled:
         if literal is not None:
             out.append(literal)
             continue
@@ -162,22 +165,25 @@ def fill(lines: tuple[str, ...] | list[str], facts: dict[str, Any]) -> list[str]
 
 
 _Compiled = tuple[tuple[str | None, tuple[str, ...], tuple[str, ...]], ...]
-_COMPILED: dict[tuple[str, ...], _Compiled] = {}
+_COMPILED: dict[tuple[str, ...], _Compiled | None] = {}
 # Knowledge tuples number in the hundreds; past this, lines are compiled but not cached.
 _COMPILED_CACHE_MAX = 20_000
 
 
-def _compiled(lines: tuple[str, ...] | list[str]) -> _Compiled:
-    """Each line as (literal, (), ()) or (None, literal/name parts, names), compiled once per
-    knowledge tuple (keyed by value: the tuples live as long as the knowledge base)."""
+def _compiled(lines: tuple[str, ...] | list[str]) -> _Compiled | None:
+    """Each line as (literal, (), ()) or (None, literal/name parts, names), or None when no line
+    has a placeholder; compiled once per knowledge tuple (keyed by value: the tuples live as
+    long as the knowledge base)."""
     if isinstance(lines, tuple):
-        found = _COMPILED.get(lines)
-        if found is not None:
-            return found
+        try:
+            return _COMPILED[lines]
+        except KeyError:
+            pass
     compiled = tuple(_compile_line(line) for line in lines)
+    result = None if all(literal is not None for literal, _, _ in compiled) else compiled
     if isinstance(lines, tuple) and len(_COMPILED) < _COMPILED_CACHE_MAX:
-        _COMPILED[lines] = compiled
-    return compiled
+        _COMPILED[lines] = result
+    return result
 
 
 def _compile_line(line: str) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:

@@ -24,18 +24,17 @@ UNKNOWN = "unknown.unrecognized"
 
 
 class _Merged:
-    """One cause's findings merged (a plain slotted class: ranking builds a dozen per call)."""
+    """One cause's findings merged (a plain slotted class: ranking builds several per call)."""
 
-    __slots__ = ("cause_id", "debug", "evidence", "facts", "fixes", "generic", "order", "scores")
+    __slots__ = ("cause_id", "debug", "evidence", "facts", "fixes", "order", "scores")
 
-    def __init__(self, cause_id: str, scores: list[float] | None = None, order: int = 0) -> None:
+    def __init__(self, cause_id: str, order: int) -> None:
         self.cause_id = cause_id
-        self.scores: list[float] = scores if scores is not None else []
+        self.scores: list[float] = []
         self.evidence: list[Evidence] = []
         self.facts: dict[str, Any] = {}
         self.debug: list[str] = []
         self.fixes: list[str] = []
-        self.generic = True
         self.order = order
 
     @property
@@ -50,6 +49,11 @@ class _Merged:
         for score in scores[1:]:
             remaining *= 1.0 - 0.35 * score
         return min(0.98, 1.0 - remaining)
+
+
+# A candidate for the list: (-confidence, generic, order, merged findings or a bare cause id).
+# Sorting plain tuples orders by confidence, then evidence before knowledge, then first found.
+_Candidate = tuple[float, bool, int, "_Merged | str"]
 
 
 def _status_entry(ctx: Context) -> StatusEntry | None:
@@ -82,9 +86,10 @@ def rank(findings: list[Finding], ctx: Context, facts: dict[str, Any]) -> list[C
     kb = ctx.kb
     merged: dict[str, _Merged] = {}
     for index, item in enumerate(findings):
-        slot = merged.setdefault(item.cause_id, _Merged(item.cause_id, order=index))
+        slot = merged.get(item.cause_id)
+        if slot is None:
+            slot = merged[item.cause_id] = _Merged(item.cause_id, order=index)
         slot.scores.append(item.confidence)
-        slot.generic = False
         for evidence in item.evidence:
             if evidence not in slot.evidence:
                 slot.evidence.append(evidence)
@@ -96,9 +101,7 @@ def rank(findings: list[Finding], ctx: Context, facts: dict[str, Any]) -> list[C
 
     entry = _status_entry(ctx)
     status_text = status_evidence(ctx, entry)
-    # (-confidence, generic, order, slot): a cause the paste says nothing about gets a bare
-    # slot of its own only if it makes the cut.
-    scored: list[tuple[float, bool, int, _Merged | str]] = []
+    candidates: list[_Candidate] = []
     if entry is not None:
         ruled_out = ctx.ruled_out
         last = len(GENERIC_PRIORS) - 1
@@ -106,31 +109,31 @@ def rank(findings: list[Finding], ctx: Context, facts: dict[str, Any]) -> list[C
             prior = GENERIC_PRIORS[position if position < last else last]
             slot = merged.get(cause_id)
             if slot is not None:
-                slot.scores.append(prior)
+                slot.scores.append(prior)  # the paste and the knowledge agree
             elif cause_id not in ruled_out and cause_id in kb.causes:
-                scored.append((-prior, True, 1000 + position, cause_id))
-    scored += [(-slot.confidence, False, slot.order, slot) for slot in merged.values()]
-    scored.sort(key=_sort_key)
-    ordered = [
-        (-minus, item if isinstance(item, _Merged) else _Merged(item, order=order))
-        for minus, _, order, item in scored[:MAX_CAUSES]
-    ]
-    if not ordered:
+                candidates.append((-prior, True, 1000 + position, cause_id))
+    candidates += [(-slot.confidence, False, slot.order, slot) for slot in merged.values()]
+    candidates.sort(key=_sort_key)
+    top = candidates[:MAX_CAUSES]
+    if not top:
         return [_fallback(ctx, entry, status_text, facts)]
-    all_generic = all(slot.generic for _, slot in ordered)
+    all_generic = all(generic for _, generic, _, _ in top)
     vendor = ctx.vendor
     causes: list[Cause] = []
-    for position, (confidence, slot) in enumerate(ordered):
-        known = kb.cause(slot.cause_id)
-        merged_facts = {**facts, **slot.facts} if slot.facts else facts
-        evidence_lines = [e.text for e in slot.evidence]
-        if status_text and (slot.generic or not evidence_lines) and status_text not in evidence_lines:
+    for position, (minus_confidence, _, _, item) in enumerate(top):
+        if isinstance(item, _Merged):
+            cause_id = item.cause_id
+            merged_facts = {**facts, **item.facts} if item.facts else facts
+            evidence_lines = [e.text for e in item.evidence]
+            debug, fixes = list(item.debug), list(item.fixes)
+        else:  # only the knowledge base names it
+            cause_id, merged_facts, evidence_lines, debug, fixes = item, facts, [], [], []
+        if status_text and not evidence_lines:
             evidence_lines.append(status_text)
-        debug = list(slot.debug)
-        fixes = list(slot.fixes)
+        known = kb.causes.get(cause_id)
         if vendor is not None:
-            debug += fill(vendor.debug.get(slot.cause_id, ()), merged_facts)
-            fixes += fill(vendor.fixes.get(slot.cause_id, ()), merged_facts)
+            debug += fill(vendor.debug.get(cause_id, ()), merged_facts)
+            fixes += fill(vendor.fixes.get(cause_id, ()), merged_facts)
         if known is not None:
             debug += fill(known.debug, merged_facts)
             fixes += fill(known.fixes, merged_facts)
@@ -139,9 +142,9 @@ def rank(findings: list[Finding], ctx: Context, facts: dict[str, Any]) -> list[C
         if position == 0 and entry is not None and all_generic and entry.next:
             debug.append(f"To tell these causes apart: {entry.next}")
         causes.append(Cause(
-            id=slot.cause_id,
-            title=known.title if known else slot.cause_id,
-            confidence=round(confidence, 2),
+            id=cause_id,
+            title=known.title if known else cause_id,
+            confidence=round(-minus_confidence, 2),
             evidence=_without_prefixes(_unique(evidence_lines))[:6] if len(evidence_lines) > 1 else evidence_lines,
             debug=_unique(debug)[:MAX_DEBUG],
             fixes=_unique(fixes)[:MAX_FIXES],
@@ -149,7 +152,7 @@ def rank(findings: list[Finding], ctx: Context, facts: dict[str, Any]) -> list[C
     return causes
 
 
-def _sort_key(item: tuple[float, bool, int, _Merged | str]) -> tuple[float, bool, int]:
+def _sort_key(item: _Candidate) -> tuple[float, bool, int]:
     return item[0], item[1], item[2]
 
 
