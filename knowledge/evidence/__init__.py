@@ -35,6 +35,8 @@ class Context:
     # Parsed JSON by text, for this one diagnosis: the body extractor and several vendor
     # modules read the same bodies, and each body is parsed once (see `loads`).
     json_memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    # `vendors.json_bodies(ctx, limit)` by limit, for the same reason.
+    json_objects: dict[int, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def bodies(self) -> list[str]:

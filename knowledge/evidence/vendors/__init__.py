@@ -23,18 +23,21 @@ def load() -> None:
 
 
 def json_bodies(ctx: Context, limit: int = 3) -> list[dict[str, Any]]:
-    """The JSON objects among the paste's bodies (final response first), at most `limit`.
+    """The JSON objects among the paste's first `limit` bodies (final response first).
 
     Parsed through `ctx.loads`, so the body extractor and every vendor module share one parse
-    of each body; the dicts are shared too and must not be changed."""
-    found: list[dict[str, Any]] = []
-    for body in ctx.bodies[:limit]:
-        stripped = body.strip()
-        if not stripped.startswith("{") or len(stripped) > MAX_JSON_BODY:
-            continue
-        data = ctx.loads(stripped)
-        if isinstance(data, dict):
-            found.append(data)
+    of each body; the dicts are shared too and must not be changed. The list is made once per
+    diagnosis (several vendor modules ask)."""
+    found = ctx.json_objects.get(limit)
+    if found is None:
+        found = ctx.json_objects[limit] = []
+        for body in ctx.bodies[:limit]:
+            stripped = body.strip()
+            if not stripped.startswith("{") or len(stripped) > MAX_JSON_BODY:
+                continue
+            data = ctx.loads(stripped)
+            if isinstance(data, dict):
+                found.append(data)
     return found
 
 
