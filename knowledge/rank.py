@@ -179,8 +179,14 @@ def _fallback(ctx: Context, entry: StatusEntry | None, status_text: str | None, 
 
 
 def _without_prefixes(lines: list[str]) -> list[str]:
-    """Drop a line that another line repeats and extends (the same quote, then its code)."""
-    return [line for line in lines if not any(o != line and o.startswith(line) for o in lines)]
+    """Drop a line that another line repeats and extends (the same quote, then its code), also
+    when the shorter one was clipped (“…the message…” beside the whole message)."""
+    return [line for line in lines if not any(o != line and o.startswith(_stem(line)) for o in lines)]
+
+
+def _stem(line: str) -> str:
+    """The line without a clipped quote's closing `…”` (what a longer line would go on with)."""
+    return line[:-2] if line.endswith("…”") and len(line) > 40 else line
 
 
 def _unique(lines: list[str]) -> list[str]:
