@@ -146,6 +146,7 @@ def _load_extractors() -> None:
         jwt,
         messages,
         request,
+        timing,
         vendor,
         vendors,
     )

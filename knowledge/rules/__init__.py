@@ -171,6 +171,7 @@ def _load_rules() -> None:
         redirect,
         request,
         server,
+        timeouts,
         url,
         vendor,
         vendors,
