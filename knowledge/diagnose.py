@@ -70,10 +70,16 @@ def _diagnose(text: str, now: datetime) -> Diagnosis:
 
     warnings = warnings_for(masker.secrets) + normalized.warnings + paste.warnings
     if not paste.recognized and not normalized.binary and not paste.warnings:
-        warnings.append(
-            "I could not find a status code, a curl command or an HTTP response in this. Paste one "
-            "of those (for example the output of `curl -i ...`) and I can say more."
-        )
+        if causes and causes[0].id != UNKNOWN:
+            warnings.append(
+                "There is no status code, curl command or HTTP response in this, so I went by its "
+                "wording alone: the output of `curl -i ...` would tell more."
+            )
+        else:
+            warnings.append(
+                "I could not find a status code, a curl command or an HTTP response in this. Paste one "
+                "of those (for example the output of `curl -i ...`) and I can say more."
+            )
     request = paste.request
     request_ids = [f"{item.facts.get('header')}: {item.facts.get('value')}" for item in evidence.of("request_id")]
     diagnosis = Diagnosis(

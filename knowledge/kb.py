@@ -108,12 +108,16 @@ class MessagePattern:
 
     `phrases` are matched case-insensitively as substrings of error messages and codes;
     `statuses`, when given, limits the pattern to pastes with one of those statuses (or none).
+    `debug` and `fixes`, when given, come before the cause's own: what this wording says to do
+    ("unable to get local issuer certificate" is fixed on the client, not on the proxy).
     """
 
     cause: str
     phrases: tuple[str, ...]
     confidence: float
     statuses: tuple[int, ...] = ()
+    debug: tuple[str, ...] = ()
+    fixes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -330,7 +334,7 @@ def parse_messages(data: dict[str, Any], where: str) -> tuple[MessagePattern, ..
         here = f"{where} pattern #{index + 1}"
         if not isinstance(table, dict):
             raise KnowledgeError(f"{here}: expected a table")
-        _check_keys(table, {"cause", "phrases", "confidence", "statuses"}, here)
+        _check_keys(table, {"cause", "phrases", "confidence", "statuses", "debug", "fixes"}, here)
         confidence = table.get("confidence", 0.7)
         if not isinstance(confidence, int | float) or not 0 < confidence <= 1:
             raise KnowledgeError(f"{here}: confidence must be in (0, 1]")
@@ -345,6 +349,8 @@ def parse_messages(data: dict[str, Any], where: str) -> tuple[MessagePattern, ..
             phrases=tuple(p.lower() for p in phrases),
             confidence=float(confidence),
             statuses=tuple(statuses),
+            debug=_strs(table.get("debug"), f"{here}.debug"),
+            fixes=_strs(table.get("fixes"), f"{here}.fixes"),
         ))
     return tuple(patterns)
 

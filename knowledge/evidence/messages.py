@@ -4,7 +4,7 @@ Sources, most trusted first: error messages and codes the body extractors found,
 `ok: false` error, an HTML page title, then the user's own words around the paste. Each pattern
 is reported once, with the longest phrase that matched (longer phrases are more specific).
 
-Kind: `message_match` {cause, confidence, phrase, source, quote}.
+Kind: `message_match` {cause, confidence, phrase, source, quote, pattern (index in `kb.messages`)}.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def message_evidence(ctx: Context) -> Iterator[Evidence]:
     # located in their most trusted source. Most pastes hit a handful of phrases.
     everything = "\n".join(lowered for _, _, lowered in sources)
     patterns = ctx.kb.messages
-    matches: list[tuple[MessagePattern, str, str, str]] = []
+    matches: list[tuple[int, MessagePattern, str, str, str]] = []
     for index, hits in ctx.kb.phrase_index.find(everything).items():
         pattern = patterns[index]
         if pattern.statuses and status is not None and status not in pattern.statuses:
@@ -111,13 +111,19 @@ def message_evidence(ctx: Context) -> Iterator[Evidence]:
             if best is not None:
                 break  # the most trusted source that matches wins
         if best is not None:  # (None: a phrase spanning two sources, not a real match)
-            matches.append((pattern, *best))
+            matches.append((index, pattern, *best))
     # The longest match wins: "full authentication is required" is not "is required", and
     # "cannot deserialize value of type" is more than "json parse error".
     lowered_of = {text: lowered for _, text, lowered in sources}
-    for pattern, phrase, where, text in matches:
+    for index, pattern, phrase, where, text in matches:
         if any(phrase != other and phrase in other and text == other_text
-               for _, other, _, other_text in matches):
+               for _, _, other, _, other_text in matches):
+            continue
+        # Two patterns of one cause quoting the same text say one thing: the more specific
+        # (longer) phrase speaks, with its own steps ("certificate has expired" over "x509").
+        if any(other_pattern.cause == pattern.cause and other_text == text
+               and (len(other), other_index) > (len(phrase), index)
+               for other_index, other_pattern, other, _, other_text in matches if other_index != index):
             continue
         confidence = pattern.confidence - (0.15 if len(phrase) < _SHORT_PHRASE else 0.0)
         if where == "your message":
@@ -128,7 +134,7 @@ def message_evidence(ctx: Context) -> Iterator[Evidence]:
             "message_match",
             said,
             {"cause": pattern.cause, "confidence": round(confidence, 3), "phrase": phrase,
-             "source": where, "quote": quote},
+             "source": where, "quote": quote, "pattern": index},
         )
 
 
