@@ -154,6 +154,7 @@ CORPORA = (
     Corpus("blind3", size=100, min_per_cause=1, min_secret_pastes=10),
     # Written fresh after the third round of tuning, without reading the engine.
     Corpus("blind4", size=80, min_per_cause=1, min_secret_pastes=8),
+    Corpus("blind5", size=100, min_per_cause=1, min_secret_pastes=5),
 )
 
 
