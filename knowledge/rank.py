@@ -74,12 +74,14 @@ def status_evidence(ctx: Context, entry: StatusEntry | None) -> str | None:
                 version = f"HTTP/{version}"
             line = " ".join(p for p in (version, str(response.status), response.reason) if p)
             return f"Response status `{line}`" + (f" ({entry.title})" if entry and not response.reason else "")
+    # A body's own `"status": 400` reads better as the body's than as something "you mentioned".
+    body_status = ctx.evidence.first("body_status")
+    if body_status is not None and body_status.facts.get("status") == paste.status:
+        return body_status.text
     for mention in paste.statuses:
         if mention.code is not None or mention.klass is not None:
             return f"You mentioned “{mention.text}”"
-    for item in ctx.evidence.of("body_status"):
-        return item.text
-    return None
+    return body_status.text if body_status is not None else None
 
 
 def rank(findings: list[Finding], ctx: Context, facts: dict[str, Any]) -> list[Cause]:
