@@ -1,20 +1,40 @@
 """`Masker`: replace every found secret, and the forms it takes once re-encoded, in any output.
 
 Derived forms cover JSON and HTML escaping, percent-encoding with either safe set, and the
-extra forms a detector attached (base64 `user:password`, lines of a PEM block). Vendor shapes
-run again on the result as a safety net.
+extra forms a detector attached (base64 `user:password`, lines of a PEM block). Then pieces:
+output that quotes a window of the paste (`You mentioned “…”`, a URL shortened with `…`) can cut
+a secret in two, and neither half is a whole form; any piece of at least `FRAGMENT_MIN`
+characters of a secret's non-public part is masked too. Vendor shapes run again on the result as
+a safety net.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
 from typing import Any
 from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
 from knowledge.secrets.model import BOUNDED_FORM_LEN, MASK, MIN_FORM_LEN, Secret
 from knowledge.secrets.shapes import scan_shapes
 from knowledge.secrets.view import View
+
+# Pieces of a secret at least this long are masked wherever they appear (12 characters of a
+# random key are as good as the key to anyone holding the rest of the paste's context).
+FRAGMENT_MIN = 12
+# Secrets whose non-public part is shorter than this are masked whole only: a piece of a short
+# password is not worth the risk of masking ordinary text that shares it.
+_FRAGMENT_SOURCE_MIN = 16
+# Pieces are found with `str.find` of `_GRAM`-character windows of each secret taken every
+# `_STRIDE` characters: any piece of FRAGMENT_MIN characters contains one of them whole.
+_GRAM = 8
+_STRIDE = FRAGMENT_MIN - _GRAM + 1
+_MAX_WINDOWS = 20_000  # a 100 KB private key; longer secrets are masked whole only past this
+_WALK = 16
+
+# Runs of non-space characters a piece can lie in (bounded: a longer run is split in two).
+_RUN_RE = re.compile(rf"\S{{{FRAGMENT_MIN},65536}}")
 
 # Characters no encoder below changes (JSON, HTML, percent-encoding with any safe set).
 _UNCHANGED_BY_ENCODING = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
@@ -70,13 +90,44 @@ class Masker:
             (form, masked, len(form) < BOUNDED_FORM_LEN)
             for form, masked in sorted(table.items(), key=lambda item: -len(item[0]))
         ]
+        self._windows = _fragment_windows(self.secrets)
 
     def mask(self, text: str) -> str:
         """`text` with every secret form replaced by its masked form, then the safety net."""
         if not self._forms or not text or not isinstance(text, str):
             return text
-        masked = _replace_spans(text, self._spans(text))
+        masked = self._replace(text)
         return _mask_shapes(masked)
+
+    def _replace(self, text: str) -> str:
+        """Whole forms first, then the pieces of secrets that remain."""
+        replaced = _replace_spans(text, self._spans(text))
+        if self._windows and len(replaced) >= FRAGMENT_MIN:
+            replaced = _replace_spans(replaced, self._fragment_spans(replaced))
+        return replaced
+
+    def _has_fragment(self, text: str) -> bool:
+        for window in self._windows:  # noqa: SIM110 (any() over a generator is slower here)
+            if window[0] in text:
+                return True
+        return False
+
+    def _fragment_spans(self, text: str) -> list[tuple[int, int, str]]:
+        """Spans of `text` that are pieces (>= FRAGMENT_MIN characters) of a secret, never
+        crossing whitespace (a piece is matched only within a run of the secret's characters)."""
+        spans: list[tuple[int, int, str]] = []
+        for gram, source, offset, run_start, run_end in self._windows:
+            index = text.find(gram)
+            while index >= 0:
+                back = _common_length(text, index, source, offset, min(index, offset - run_start), -1)
+                ahead = _common_length(text, index + _GRAM, source, offset + _GRAM,
+                                       min(len(text) - index, run_end - offset) - _GRAM, 1)
+                if back + _GRAM + ahead >= FRAGMENT_MIN:
+                    spans.append((index - back, index + _GRAM + ahead, MASK))
+                    index = text.find(gram, index + _GRAM + ahead)
+                else:
+                    index = text.find(gram, index + 1)
+        return spans
 
     def _spans(self, text: str) -> list[tuple[int, int, str]]:
         spans: list[tuple[int, int, str]] = []
@@ -103,7 +154,11 @@ class Masker:
         if not self._forms:
             return list(texts)
         replaced = [_replace_spans(t, self._spans(t)) if t else t for t in texts]
-        if next(scan_shapes(View.of("\n".join(replaced))), None) is None:
+        joined = "\n".join(replaced)
+        if self._windows and self._has_fragment(joined):
+            replaced = [self._replace(t) if t else t for t in replaced]
+            joined = "\n".join(replaced)
+        if next(scan_shapes(View.of(joined)), None) is None:
             return replaced
         return [_mask_shapes(t) if t else t for t in replaced]
 
@@ -118,6 +173,62 @@ class Masker:
         if isinstance(obj, dict):
             return {self.mask(k) if isinstance(k, str) else k: self.mask_obj(v) for k, v in obj.items()}
         return obj
+
+
+def _public_prefix(secret: Secret) -> str:
+    """The part of a secret its masked form shows (`sk_live_` of `sk_live_***`)."""
+    keep = secret.masked[: -len(MASK)] if secret.masked.endswith(MASK) else ""
+    return keep if secret.value.startswith(keep) else ""
+
+
+def _common_length(text: str, at: int, source: str, source_at: int, limit: int, direction: int) -> int:
+    """How many characters `text` and `source` share going forward (direction 1) from `at` /
+    `source_at`, or backward (-1) from just before them; at most `limit`. A short walk (most
+    windows that match by chance stop within a few characters), then a binary search over slice
+    comparisons, which run in C, for long pieces."""
+    limit = max(0, limit)
+    walk = min(limit, _WALK)
+    step = 0
+    if direction > 0:
+        while step < walk and text[at + step] == source[source_at + step]:
+            step += 1
+    else:
+        while step < walk and text[at - step - 1] == source[source_at - step - 1]:
+            step += 1
+    if step < walk or step == limit:
+        return step
+    low, high = step, limit
+    while low < high:
+        mid = (low + high + 1) // 2
+        if direction > 0:
+            same = text[at : at + mid] == source[source_at : source_at + mid]
+        else:
+            same = text[at - mid : at] == source[source_at - mid : source_at]
+        if same:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _fragment_windows(secrets: list[Secret]) -> list[tuple[str, str, int, int, int]]:
+    """(window, source, offset, run start, run end) for every `_STRIDE`-th `_GRAM`-character
+    window of each secret's non-public part (and of its extra forms), within runs of at least
+    FRAGMENT_MIN non-space characters; one entry per distinct window."""
+    windows: dict[str, tuple[str, str, int, int, int]] = {}
+    for secret in secrets:
+        keep = _public_prefix(secret)
+        for source in dict.fromkeys((secret.value[len(keep) :], *secret.forms)):
+            if len(source) < _FRAGMENT_SOURCE_MIN:
+                continue
+            for run in _RUN_RE.finditer(source):
+                run_start, run_end = run.span()
+                for offset in range(run_start, run_end - _GRAM + 1, _STRIDE):
+                    if len(windows) >= _MAX_WINDOWS:
+                        return list(windows.values())
+                    gram = source[offset : offset + _GRAM]
+                    windows.setdefault(gram, (gram, source, offset, run_start, run_end))
+    return list(windows.values())
 
 
 def _replace_spans(text: str, spans: list[tuple[int, int, str]]) -> str:
