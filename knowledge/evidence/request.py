@@ -278,7 +278,9 @@ def _auth_evidence(request: HttpRequest, text: str, sent: dict[str, str]) -> Ite
         or "aws-sigv4" in request.options
         or any(opt in request.options for opt in ("cookie", "oauth2-bearer", "negotiate", "ntlm", "digest", "cert", "key"))
     )
-    if not has_auth:
+    # A devtools summary that shows no request headers at all says nothing about them.
+    shown = bool(request.headers) or request.source != "devtools"
+    if not has_auth and shown:
         yield Evidence("auth_missing", "The request sends no Authorization header, API key, cookie or -u credentials", {})
 
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from knowledge.recognize import recognize
 from knowledge.recognize.http import MAX_BODY, MAX_HEADERS, find_http, parse_header_line
 
 CURL_I = """HTTP/1.1 429 Too Many Requests
@@ -527,3 +528,18 @@ def test_fragment_soup_never_raises(parts: list[str], joiner: str) -> None:
         assert len(response.headers) <= MAX_HEADERS
     for request in found.requests:
         assert request.method
+
+
+def test_postman_console_request_line_then_its_headers_then_a_bare_status() -> None:
+    paste = recognize(
+        "GET https://acme-outfitters.myshopify.com/admin/api/2025-01/products.json?limit=5\n"
+        "X-Shopify-Access-Token: shpss_0000\n"
+        "\n"
+        "HTTP/1.1 401 Unauthorized\n"
+    )
+    request = paste.requests[0]
+    assert request.header("X-Shopify-Access-Token") == "shpss_0000"
+    console = recognize("GET https://api.acme.io/v1/teams\n401\nRequest Headers\n  Authorization: Bearer x\n")
+    assert len(console.requests) == 1
+    assert console.requests[0].header("Authorization") == "Bearer x"
+    assert console.status == 401

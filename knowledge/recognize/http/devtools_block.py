@@ -12,6 +12,7 @@ from knowledge.recognize.http.limits import MAX_HEADERS
 
 POSTMAN_STATUS = re.compile(r"Status:?[ \t]+(\d{3})\b[ \t]*(.*)$", re.IGNORECASE)
 METHOD_URL = re.compile(r"([A-Z]{3,10})[ \t]+(https?://\S+)[ \t]*$")
+BARE_STATUS = re.compile(r"([1-5]\d\d)((?:[ \t]+[A-Za-z][A-Za-z' -]{0,40})?)$")
 
 GENERAL_KEYS = frozenset(
     {
@@ -85,9 +86,16 @@ class DevtoolsBlock:
             self.status = int(postman.group(1))
             self.reason = _reason_only(postman.group(2))
             return 1
+        bare = BARE_STATUS.match(line.strip())
+        if bare is not None and self.method and self.status is None:
+            self.status = int(bare.group(1))  # Postman's console: the status alone under the request line
+            self.reason = bare.group(2).strip()
+            return 1
         method_url = METHOD_URL.match(line)
         if method_url is not None and not self.method:
             self.method, self.url = method_url.group(1), method_url.group(2)
+            if not self.section:
+                self.section = "request"  # Postman's console: the request's headers follow its line
             return 1
         header = parse_header_line(line)
         if header is not None:
