@@ -15,6 +15,7 @@ from typing import Any
 from knowledge import kb as kb_module
 from knowledge.evidence import Context, gather
 from knowledge.evidence.vendor import detect_vendor
+from knowledge.gotchas import tool_warnings
 from knowledge.kb import PLACEHOLDERS
 from knowledge.model import Diagnosis, HttpRequest, Paste
 from knowledge.normalize import normalize
@@ -68,7 +69,7 @@ def _diagnose(text: str, now: datetime) -> Diagnosis:
     facts = _global_facts(ctx, host)
     causes = rank(findings, ctx, facts)
 
-    warnings = warnings_for(masker.secrets) + normalized.warnings + paste.warnings
+    warnings = warnings_for(masker.secrets) + normalized.warnings + paste.warnings + tool_warnings(normalized.text)
     if not paste.recognized and not normalized.binary and not paste.warnings:
         if causes and causes[0].id != UNKNOWN:
             warnings.append(

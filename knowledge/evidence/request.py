@@ -204,14 +204,17 @@ def _quote_around(text: str, index: int) -> str | None:
     return open_quote
 
 
+_REDACTED = re.compile(r"redact|removed|hidden|^[<\[(]?(?:\*{3,}|x{3,}|\.{3}|…)[>\])]?$", re.IGNORECASE)
+
+
 def _placeholder_evidence(header: str, token: str, value: str, text: str) -> Iterator[Evidence]:
     """A credential that is not one: `<your-token>`, `{{token}}`, `YOUR_API_KEY`, or a shell
     variable the shell never expanded because single quotes kept it literal.
 
     `"Bearer $TOKEN"` in double quotes (or unquoted) is expanded by the shell: the value was
     sent and is simply not in the paste, so it is no evidence of anything."""
-    if not _PLACEHOLDER.match(token):
-        return
+    if not _PLACEHOLDER.match(token) or _REDACTED.search(token):
+        return  # "<redacted>", "[REDACTED]", "***": the user hid the value for the paste
     if _SHELL_VARIABLE.match(token):
         at = text.find(token)
         if at < 0 or _quote_around(text, at) != "'":
