@@ -428,15 +428,101 @@ def _on_form(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> 
     if not sep:
         t.note(f"-F {value[:40]!r} has no '=' (curl refuses it)")
         return
-    t.form.append((key, content))
-    if name == "form" and content[:1] in ("@", "<"):
-        filename = content[1:]
-        if filename.startswith('"'):
-            close = filename.find('"', 1)
-            filename = filename[1:close] if close > 0 else filename[1:]
-        else:
-            filename = filename.split(";", 1)[0]
+    if name == "form-string":
+        t.form.append((key, content))  # sent literally: no @file, no ;type=
+        return
+    part, filename, notes = _form_part(content)
+    for message in notes:
+        t.note(f"-F {key}: {message}")
+    t.form.append((key, part))
+    if filename is not None:
         t.body_files.append(filename or "-")
+
+
+_FORM_SPACE = " \t\n\v\f\r"
+
+
+def _form_word(text: str, end: str) -> tuple[str, str, bool]:
+    """curl's get_param_word: (word, rest from its separator, quoted).
+
+    A word starting with a double quote runs to the closing quote (backslash escapes `\\` and
+    `\"`), and whatever follows up to the next `;` is dropped; otherwise it runs to the next
+    `;` (or `end`, the `,` between file names).
+    """
+    if text.startswith('"'):
+        out: list[str] = []
+        i = 1
+        while i < len(text):
+            ch = text[i]
+            if ch == "\\" and text[i + 1 : i + 2] in ("\\", '"'):
+                out.append(text[i + 1])
+                i += 2
+                continue
+            if ch == '"':
+                j = i + 1
+                while j < len(text) and text[j] != ";" and text[j] not in end:
+                    j += 1
+                return "".join(out), text[j:], True
+            out.append(ch)
+            i += 1
+        # no closing quote: read as an unquoted word
+    j = 0
+    while j < len(text) and text[j] != ";" and text[j] not in end:
+        j += 1
+    return text[:j], text[j:], False
+
+
+def _form_part(content: str) -> tuple[str, str | None, list[str]]:
+    """One -F value the way curl's formparse reads it: (part, file name, notes).
+
+    `part` is what curl sends, with the parameters it understood after it: `@file` / `<file`
+    keep their sign, then `;type=`, `;filename=`, `;headers=`, `;encoder=`. Quotes around the
+    content or a file name are removed, unquoted content ends at the first `;` and loses its
+    surrounding blanks, and other `;name=value` pieces are dropped (curl warns and skips them).
+    """
+    notes: list[str] = []
+    if content[:1] in ("(", ")"):
+        notes.append("nested multipart parts are not expanded")
+        return content, None, notes
+    sign = content[:1] if content[:1] in ("@", "<") else ""
+    end = "," if sign == "@" else ""
+    data, rest, quoted = _form_word(content[len(sign) :].lstrip(_FORM_SPACE), end)
+    if not quoted:
+        data = data.rstrip(_FORM_SPACE)
+    params: list[str] = []
+    typed = type_open = False
+    while rest.startswith(";"):
+        piece = rest[1:].lstrip(_FORM_SPACE)
+        label = next((k for k in ("type=", "filename=", "headers=", "encoder=")
+                      if piece.startswith(k)), None)  # fmt: skip
+        if label == "type=" and not typed:
+            typed = type_open = True
+            cut = _piece_end(piece, end)
+            params.append(";type=" + piece[5:cut].lstrip(_FORM_SPACE).rstrip(_FORM_SPACE))
+            rest = piece[cut:]
+        elif label is not None and label != "type=":
+            type_open = False  # curl ends the content type here
+            word, rest, word_quoted = _form_word(piece[len(label) :].lstrip(_FORM_SPACE), end)
+            params.append(f";{label}{word if word_quoted else word.rstrip(_FORM_SPACE)}")
+        elif type_open:
+            # more of the content type: `;type=text/plain; charset=utf-8`
+            cut = len(rest) - len(piece) + _piece_end(piece, end)
+            params[-1] += rest[:cut].rstrip(_FORM_SPACE)
+            rest = rest[cut:]
+        else:
+            word, rest, _ = _form_word(piece, end)
+            if word:
+                notes.append(f"curl skips {word[:30]!r} after ';' (not a part parameter)")
+    if rest.startswith(","):
+        notes.append("several files in one part (curl sends them as a nested multipart)")
+    return sign + data + "".join(params), (data if sign else None), notes
+
+
+def _piece_end(piece: str, end: str) -> int:
+    at = 0
+    while at < len(piece) and piece[at] != ";" and piece[at] not in end:
+        at += 1
+    return at
 
 
 def _on_user(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
@@ -814,6 +900,13 @@ def _headers(t: _Transfer, url: str, body: str | None, notes: list[str]) -> list
         else:
             custom.append(parsed)
     named = {name.strip().lower() for name, _ in custom}
+    # A -F request: curl leaves every -H Content-Type out of the custom headers and sends the
+    # first one's value (with the boundary it adds) after them, as the multipart's own header.
+    mime = bool(t.form) and not t.has_post
+    mime_type: str | None = "multipart/form-data"
+    if mime and "content-type" in named:
+        mime_type = next(v for n, v in custom if n.strip().lower() == "content-type")
+        custom = [(n, v) for n, v in custom if n.strip().lower() != "content-type"]
     if t.jsoned:
         # --json adds these to the custom list unless -H already names them
         for name, value in (("Content-Type", "application/json"), ("Accept", "application/json")):
@@ -845,8 +938,8 @@ def _headers(t: _Transfer, url: str, body: str | None, notes: list[str]) -> list
     out.extend((name, value) for name, value in custom if value is not None)
     if body is not None:
         add("Content-Type", "application/x-www-form-urlencoded")
-    elif t.form and not t.has_post:
-        add("Content-Type", "multipart/form-data")
+    elif mime and mime_type:
+        out.append(("Content-Type", mime_type))
     return out
 
 

@@ -109,6 +109,38 @@ def test_form_parts() -> None:
 
 
 @pytest.mark.parametrize(
+    ("argument", "part", "files"),
+    [
+        # Postman quotes every text value: curl sends it without the quotes
+        ('name="John Doe"', "John Doe", []),
+        ('tags="a;b"', "a;b", []),
+        (r'q="say \"hi\""', 'say "hi"', []),
+        # unquoted content ends at the first ';' and loses its surrounding blanks
+        ("sql= SELECT 1; SELECT 2", "SELECT 1", []),
+        ("a=1;type=text/plain; charset=utf-8;filename=a.txt",
+         "1;type=text/plain; charset=utf-8;filename=a.txt", []),
+        ('f=@"my report.pdf";filename="r.pdf"', "@my report.pdf;filename=r.pdf", ["my report.pdf"]),
+        ("f=@ photo.jpg ;type=image/jpeg", "@photo.jpg;type=image/jpeg", ["photo.jpg"]),
+        ("t=<notes.txt", "<notes.txt", ["notes.txt"]),
+    ],
+)
+def test_form_values_read_like_curl(argument: str, part: str, files: list[str]) -> None:
+    request = parse(f"curl -F '{argument}' https://x") if "'" not in argument else None
+    request = request or parse(f'curl -F "{argument}" https://x')
+    assert request.form == [(argument.split("=", 1)[0], part)]
+    assert request.body_files == files
+
+
+def test_form_with_a_custom_content_type_sends_it_last() -> None:
+    # curl leaves -H Content-Type out of the custom headers and sends the first one after them
+    request = parse(
+        "curl -H 'content-type: multipart/mixed' -H 'X-A: b' -H 'Content-Type: text/x' "
+        "-F a=1 https://x"
+    )
+    assert request.headers == [("X-A", "b"), ("Content-Type", "multipart/mixed")]
+
+
+@pytest.mark.parametrize(
     ("command", "note"),
     [
         ("curl -I -d a=1 https://x", "-I and -d together"),
