@@ -180,3 +180,22 @@ def csrf_failed(ctx: Context) -> Iterator[Finding]:
             yield finding("authz.csrf_failed", 0.6 if ctx.paste.status == 403 else 0.85,
                           ctx.evidence.first("method_used"),
                           message="a cookie-authenticated write without a CSRF token header")
+
+
+@rule("*status", needs=("message_match",))
+def cors_error_on_a_failed_request(ctx: Context) -> Iterator[Finding]:
+    # Proxies' and servers' own error pages carry no CORS headers, so a browser reports a 502 or
+    # 504 as a CORS error: the status, not the CORS configuration, is what went wrong.
+    status = ctx.paste.status
+    if status is None or status < 500:
+        return
+    cors = [item for item in ctx.evidence.of("message_match") if item.facts.get("cause") == "authz.cors_blocked"]
+    entry = ctx.kb.status(status)
+    if not cors or entry is None or not entry.causes:
+        return
+    said = Evidence("cors_side_effect",
+                    f"The request itself failed with {status}; error responses from a proxy or a crashed "
+                    "handler carry no CORS headers, so the browser reports CORS as well",
+                    {"status": status})
+    yield finding(entry.causes[0], 0.88, said)
+    ctx.ruled_out.add("authz.cors_blocked")

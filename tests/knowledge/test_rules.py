@@ -132,3 +132,17 @@ def test_health_check_names_the_component_that_is_down() -> None:
 def test_heroku_code_without_quotes_or_desc_still_reads() -> None:
     assert ids("at=error code=H14 method=GET path=/ status=503")[0] == "gateway.upstream_down"
     assert ids("code=H1 is not a router code; code=H123 neither")[0] == "unknown.unrecognized"
+
+
+def test_a_cors_error_beside_a_5xx_is_the_failure_not_cors() -> None:
+    from knowledge import diagnose
+
+    text = ("Access to XMLHttpRequest at 'https://api.acme.io/v1/reports/annual' from origin 'https://app.acme.io' "
+            "has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested "
+            "resource.\nGET https://api.acme.io/v1/reports/annual net::ERR_FAILED 504 (Gateway Time-out)")
+    causes = [cause.id for cause in diagnose(text).causes]
+    assert causes[0] == "gateway.upstream_timeout"
+    assert "authz.cors_blocked" in causes[:3]
+    plain = diagnose("Access to fetch at 'https://api.acme.io/v1/me' from origin 'http://localhost:3000' has been "
+                     "blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present")
+    assert plain.causes[0].id == "authz.cors_blocked"
