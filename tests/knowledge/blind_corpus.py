@@ -1,15 +1,15 @@
 """Blind corpora: real-world pastes labelled by hand without reading the engine, to measure it.
 
-Each folder under tests/knowledge/ (blind, blind2, blind3, blind4) holds `[[paste]]` tables: `id`,
+Each folder under tests/knowledge/ (blind, blind2, blind3, blind4, blind5) holds `[[paste]]` tables: `id`,
 `text`, `expect_top` (the cause a senior engineer would name), optional `acceptable` (other ids
 that are also right), `why` (one line) and optional `secrets` (fake credentials in the text that
 must never come back). Every JWT and date is written relative to NOW.
 
-The engine was tuned against `blind`, `blind2` and `blind3` after their first measurement, so
-they now flatter it; each first measurement was the honest one, and `blind4` (written after the
-third round) had not been tuned against when this was written. Print the reports with
+The engine was tuned against `blind`, `blind2` and `blind3` after their first measurement, and
+against `blind4` and `blind5` after theirs, so all now flatter it: each first measurement was the
+honest one (blind5, the newest: 77% top-1 and 85% top-3 on its first run). Print the reports with
 
-    python tests/knowledge/blind_corpus.py [blind|blind2|blind3|blind4]
+    python tests/knowledge/blind_corpus.py [blind|blind2|blind3|blind4|blind5]
 """
 
 from __future__ import annotations
