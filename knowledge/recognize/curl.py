@@ -51,7 +51,12 @@ _TYPOGRAPHIC_DASHES = ("\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212
 ACCEPT_ENCODING = "deflate, gzip, br, zstd"
 # curl's NTLM type-1 message: signature, type 1, its flags, empty domain and host.
 _NTLM_TYPE1 = "TlRMTVNTUAABAAAABoIIAAAAAAAAAAAAAAAAAAAAAAA="
-_AUTH_SCHEMES = ("basic", "digest", "ntlm", "negotiate", "anyauth")
+# curl's authentication bits (CURLAUTH_*): each option adds or removes one; with none given,
+# Basic. curl only sends credentials up front when exactly one scheme is wanted: with several
+# it waits for the server's 401 to say which to use.
+_AUTH_BITS = {"basic": 1, "digest": 2, "negotiate": 4, "ntlm": 8, "oauth2-bearer": 64,
+              "aws-sigv4": 128}  # fmt: skip
+_AUTH_ANY = 0xFF
 # Host prefixes curl maps to a scheme when the URL has none.
 _GUESSED_SCHEMES = (("ftp.", "ftp"), ("dict.", "dict"), ("ldap.", "ldap"), ("imap.", "imap"),
                     ("smtp.", "smtp"), ("pop3.", "pop3"))  # fmt: skip
@@ -73,7 +78,7 @@ class _Transfer:
     no_body: bool = False
     uploads: list[str] = field(default_factory=list)
     userpwd: str | None = None
-    auth: dict[str, bool] = field(default_factory=dict)
+    authtype: int = 0
     bearer: str | None = None
     aws_sigv4: str | None = None
     user_agent: str | None = None
@@ -371,8 +376,11 @@ def _apply(
         t.compressed = toggle
     elif name == "tr-encoding":
         t.tr_encoding = toggle
-    elif name in _AUTH_SCHEMES:
-        t.auth[name] = toggle
+    elif name == "anyauth":
+        t.authtype = _AUTH_ANY
+    elif name in _AUTH_BITS:
+        bit = _AUTH_BITS[name]
+        t.authtype = (t.authtype | bit) if toggle else (t.authtype & ~bit)
 
 
 # Handlers for options whose argument changes the request: (transfer, value, name, variables).
@@ -546,10 +554,12 @@ def _on_cookie(t: _Transfer, value: str, name: str, variables: dict[str, str]) -
 
 def _on_bearer(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
     t.bearer = value
+    t.authtype |= _AUTH_BITS["oauth2-bearer"]
 
 
 def _on_aws(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
     t.aws_sigv4 = value
+    t.authtype |= _AUTH_BITS["aws-sigv4"]
 
 
 def _on_upload(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
@@ -945,14 +955,7 @@ def _headers(t: _Transfer, url: str, body: str | None, notes: list[str]) -> list
 
 def _authorization(t: _Transfer, url: str, notes: list[str]) -> str | None:
     """The Authorization value curl computes itself, if it sends one on the first request."""
-    if t.bearer is not None:
-        if t.userpwd is not None:
-            notes.append("--oauth2-bearer and -u both given: curl sends the bearer token")
-        return f"Bearer {t.bearer}"
-    if t.aws_sigv4 is not None:
-        notes.append("--aws-sigv4: curl signs the request (Authorization computed at send time)")
-        return None
-    challenge = [s for s in ("digest", "ntlm", "negotiate", "anyauth") if t.auth.get(s)]
+    wanted = t.authtype or _AUTH_BITS["basic"]
     credentials = t.userpwd
     from_url = False
     if credentials is None:
@@ -960,14 +963,29 @@ def _authorization(t: _Transfer, url: str, notes: list[str]) -> str | None:
         if m is not None:
             credentials = unquote(m.group(2))
             from_url = True
+    if wanted & (wanted - 1):  # more than one scheme
+        if credentials is not None or t.bearer is not None:
+            names = [n for n, bit in _AUTH_BITS.items() if wanted & bit]
+            listed = "--anyauth" if wanted == _AUTH_ANY else ", ".join("--" + n for n in names)
+            notes.append(f"{listed}: several auth schemes, so curl sends no credentials until "
+                         "the server's 401 names one")  # fmt: skip
+        return None
+    if wanted == _AUTH_BITS["oauth2-bearer"]:
+        if t.userpwd is not None:
+            notes.append("--oauth2-bearer and -u both given: curl sends the bearer token")
+        return f"Bearer {t.bearer}" if t.bearer is not None else None
+    if wanted == _AUTH_BITS["aws-sigv4"]:
+        notes.append("--aws-sigv4: curl signs the request (Authorization computed at send time)")
+        return None
     if credentials is None:
         return None
-    if challenge and not t.auth.get("basic"):
-        if challenge[0] == "ntlm":
-            # NTLM starts at once with its fixed type-1 (negotiate) message
-            notes.append("--ntlm: the credentials go in the later type-3 message")
-            return f"NTLM {_NTLM_TYPE1}"
-        notes.append(f"--{challenge[0]}: curl sends no credentials until the server's challenge")
+    if wanted == _AUTH_BITS["ntlm"]:
+        # NTLM starts at once with its fixed type-1 (negotiate) message
+        notes.append("--ntlm: the credentials go in the later type-3 message")
+        return f"NTLM {_NTLM_TYPE1}"
+    if wanted != _AUTH_BITS["basic"]:
+        scheme = next(n for n, bit in _AUTH_BITS.items() if bit == wanted)
+        notes.append(f"--{scheme}: curl sends no credentials until the server's challenge")
         return None
     if ":" not in credentials:
         if not from_url:

@@ -215,6 +215,24 @@ def test_challenge_auth_sends_no_header(scheme: str) -> None:
     assert any(scheme in n for n in request.notes)
 
 
+@pytest.mark.parametrize(
+    ("options", "authorization"),
+    [
+        # each scheme option adds one to the set curl wants; with several it sends nothing
+        # first and lets the server's 401 pick (--basic does not override --digest)
+        ("--digest --basic -u a:b", None),
+        ("--ntlm --basic -u a:b", None),
+        ("--basic --anyauth -u a:b", None),
+        ("--anyauth --basic -u a:b", None),
+        ("--basic --oauth2-bearer tok", None),
+        ("--digest --no-digest -u a:b", basic("a:b")),
+        ("--ntlm --no-ntlm --oauth2-bearer tok -u a:b", "Bearer tok"),
+    ],
+)
+def test_auth_schemes_add_up_like_curl(options: str, authorization: str | None) -> None:
+    assert parse(f"curl {options} https://x").header("Authorization") == authorization
+
+
 def test_ntlm_opens_with_its_negotiate_message() -> None:
     request = parse("curl --ntlm -u 'DOM\\u:p' https://x")
     assert request.header("Authorization") == "NTLM TlRMTVNTUAABAAAABoIIAAAAAAAAAAAAAAAAAAAAAAA="
