@@ -933,6 +933,9 @@ def _headers(t: _Transfer, url: str, body: str | None, notes: list[str]) -> list
     authorization = _authorization(t, url, notes)
     if authorization is not None:
         add("Authorization", authorization)
+    byte_range = _range(t, notes)
+    if byte_range is not None:
+        add("Range", f"bytes={byte_range}")
     if t.user_agent:
         add("User-Agent", t.user_agent)
     if t.tr_encoding:
@@ -951,6 +954,30 @@ def _headers(t: _Transfer, url: str, body: str | None, notes: list[str]) -> list
     elif mime and mime_type:
         out.append(("Content-Type", mime_type))
     return out
+
+
+def _range(t: _Transfer, notes: list[str]) -> str | None:
+    """The byte range curl asks for with -r / -C (a resume offset wins over -r)."""
+    resume = t.options.get("continue-at")
+    wanted: str | None = None
+    if isinstance(resume, str):
+        if resume.strip() == "-":
+            notes.append("-C -: curl resumes from the size of the output file (none: from 0)")
+        elif resume.strip().isdigit() and int(resume) > 0:
+            wanted = f"{int(resume)}-"
+    requested = t.options.get("range")
+    if wanted is None and isinstance(requested, str) and requested:
+        wanted = requested
+        start = re.match(r"\d+", requested)
+        if start is not None and "-" not in requested:
+            wanted = f"{int(start.group())}-"  # curl appends the dash a range must have
+    if wanted is None:
+        return None
+    if (t.has_post and not t.use_get) or t.form or (t.uploads and not t.no_body):
+        # a body: curl sends Content-Range with the body's size instead
+        notes.append(f"-r {wanted} with a body: curl sends a Content-Range header instead")
+        return None
+    return wanted
 
 
 def _authorization(t: _Transfer, url: str, notes: list[str]) -> str | None:

@@ -233,6 +233,25 @@ def test_auth_schemes_add_up_like_curl(options: str, authorization: str | None) 
     assert parse(f"curl {options} https://x").header("Authorization") == authorization
 
 
+@pytest.mark.parametrize(
+    ("options", "byte_range"),
+    [
+        ("-r 0-1023", "bytes=0-1023"),
+        ("-r 500", "bytes=500-"),  # curl adds the dash a range needs
+        ("--range 0-99,200-299 -X DELETE", "bytes=0-99,200-299"),
+        ("-C 100 -r 0-5", "bytes=100-"),  # a resume offset wins over -r
+        ("-C - -o out.bin", None),  # from the output file's size: none yet
+        ("-r 0-5 -H 'Range: bytes=9-'", "bytes=9-"),  # -H wins
+    ],
+)
+def test_range_header(options: str, byte_range: str | None) -> None:
+    request = parse(f"curl {options} https://x")
+    assert request.header("Range") == byte_range
+    # it goes right after Authorization, before User-Agent
+    request = parse("curl -A a -r 1-2 -u u:p https://x")
+    assert [name for name, _ in request.headers] == ["Authorization", "Range", "User-Agent"]
+
+
 def test_ntlm_opens_with_its_negotiate_message() -> None:
     request = parse("curl --ntlm -u 'DOM\\u:p' https://x")
     assert request.header("Authorization") == "NTLM TlRMTVNTUAABAAAABoIIAAAAAAAAAAAAAAAAAAAAAAA="
