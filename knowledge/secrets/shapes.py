@@ -77,7 +77,9 @@ _SHAPES: tuple[_Shape, ...] = (
            r"(?P<keep>github_pat_)[A-Za-z0-9_]{22,255}"),
     _shape("gitlab_token", "GitLab token", _GITLAB_PREFIXES,
            r"(?P<keep>(?:glpat|gldt|glrt|glptt|glcbt|glimt|gloas|glsoat|glffct|glagent|glft|glwt)-"
-           r"|GR1348941)[A-Za-z0-9_\-]{20,255}",
+           r"|GR1348941)[A-Za-z0-9_\-]{20,255}"
+           # Routable tokens end with `.` + 2-character length + 7-character CRC.
+           r"(?:\.[0-9a-z]{9}(?![A-Za-z0-9]))?",
            left="token",
            labels={"glpat-": "GitLab personal access token", "gldt-": "GitLab deploy token",
                    "glrt-": "GitLab runner token", "GR1348941": "GitLab runner registration token"}),
@@ -155,6 +157,31 @@ _SHAPES: tuple[_Shape, ...] = (
            r"(?P<keep>ATATT3)[A-Za-z0-9_\-=]{100,300}", left="token"),
     _shape("grafana_token", "Grafana token", ["glsa_", "glc_"],
            r"(?P<keep>glsa_|glc_)[A-Za-z0-9_+/=]{32,400}", random_body=True),
+    _shape("heroku_api_key", "Heroku API key", ["HRKU-AA"],
+           r"(?P<keep>HRKU-)AA[0-9A-Za-z_\-]{58}(?![0-9A-Za-z_\-])", left="token"),
+    _shape("newrelic_key", "New Relic key", ["NRAK-", "NRAA-", "NRII-", "NRIQ-"],
+           r"(?P<keep>NR(?:AK|AA|II|IQ)-)[A-Za-z0-9_\-]{27,40}(?![A-Za-z0-9_\-])", left="token",
+           random_body=True,
+           labels={"NRAK-": "New Relic user API key", "NRAA-": "New Relic admin API key",
+                   "NRII-": "New Relic insert key", "NRIQ-": "New Relic query key"}),
+    _shape("square_token", "Square access token", ["EAAA"],
+           r"(?P<keep>EAAA)[A-Za-z0-9_\-+=]{60}(?![A-Za-z0-9_\-+=])", left="token", random_body=True),
+    _shape("square_token", "Square token", ["sq0atp-", "sq0csp-"],
+           r"(?P<keep>sq0(?:atp|csp)-)[0-9A-Za-z_\-]{22,43}(?![0-9A-Za-z_\-])", left="token",
+           labels={"sq0atp-": "Square access token", "sq0csp-": "Square OAuth secret"}),
+    _shape("facebook_access_token", "Facebook access token", ["EAAC", "EAAM", "EAAG"],
+           r"(?P<keep>EAA[CMG])[A-Za-z0-9]{100,1000}(?![A-Za-z0-9])", left="token", random_body=True),
+    _shape("onepassword_token", "1Password service account token", ["ops_eyJ"],
+           r"(?P<keep>ops_)eyJ[A-Za-z0-9+/]{200,8192}={0,3}", left="token"),
+    # The first segment is the base64 of the bot's numeric id, so it starts with one of these.
+    _shape("discord_bot_token", "Discord bot token", ["MT", "Mj", "Mz", "ND", "NT", "Nj", "Nz", "OD", "OT"],
+           r"[MNO][A-Za-z0-9_\-]{23,27}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,40}(?![A-Za-z0-9_\-])",
+           left="token", keep_prefix=False, random_body=True),
+    _shape("vault_token", "HashiCorp Vault token", [],
+           r"(?P<keep>hv[sbr]\.)[A-Za-z0-9_\-]{24,400}(?![A-Za-z0-9_\-])", lead="hv", left="alnum",
+           random_body=True,
+           labels={"hvs.": "HashiCorp Vault service token", "hvb.": "HashiCorp Vault batch token",
+                   "hvr.": "HashiCorp Vault recovery token"}),
     _shape("jwt", "JSON Web Token", ["eyJ"],
            r"(?P<keep>eyJ)" + _B64URL + r"{12,8192}\." + _B64URL + r"{8,65536}(?:\." + _B64URL
            + r"{0,8192}){1,3}",
@@ -166,7 +193,10 @@ _BY_START: dict[str, list[tuple[str, _Shape]]] = {}
 for _s in _SHAPES:
     for _start in _s.starts:
         _BY_START.setdefault(_start[:2], []).append((_start, _s))
-_NEAR_LEADS = tuple((s.lead, s) for s in _SHAPES if s.lead in ("ya29.", "SG.", "1//"))
+_NEAR_LEADS = tuple(
+    [(s.lead, s) for s in _SHAPES if s.lead in ("ya29.", "SG.", "1//")]
+    + [(lead, s) for s in _SHAPES if s.lead == "hv" for lead in ("hvs.", "hvb.", "hvr.")]
+)
 _FAR_LEADS = tuple((s.lead, s) for s in _SHAPES if s.lead in ("hooks.slack.com", "discord"))
 _TELEGRAM = next(s for s in _SHAPES if s.kind == "telegram_bot_token")
 _LEAD_WINDOW = 128
@@ -176,6 +206,33 @@ _LEAD_WINDOW = 128
 _AWS_LEGACY_SESSION_RE = re.compile(r"(?:FwoGZXIvYXdz|FQoGZXIvYXdz)[A-Za-z0-9/+=]{40,4096}")
 _AWS_LEGACY_PREFIXES = ("FwoGZXIvYXdz", "FQoGZXIvYXdz")
 _AWS_LEGACY_LOW = tuple(prefix.lower() for prefix in _AWS_LEGACY_PREFIXES)  # found in `View.low`
+
+# Keys without a prefix that make up a whole token run, by the run's length:
+# (kind, label, regex the run must match in full).
+_WholeRun = tuple[str, str, re.Pattern[str]]
+_MAILCHIMP = ("mailchimp_api_key", "Mailchimp API key", re.compile(r"[0-9a-f]{32}-us[0-9]{1,2}"))
+_WHOLE_RUN_SHAPES: dict[int, _WholeRun] = {
+    36: _MAILCHIMP,
+    37: _MAILCHIMP,
+    40: ("newrelic_key", "New Relic license key", re.compile(r"[0-9a-z]{36}NRAL")),
+    50: ("mailgun_api_key", "Mailgun API key", re.compile(r"[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}")),
+}
+
+# Keys whose format holds characters that end a token run (`.`, `$`, `~`), found by a keyword in
+# `View.low`: (keyword, where the match starts relative to it, kind, label, regex, live).
+_KEYWORD_SHAPES: tuple[tuple[str, int, str, str, re.Pattern[str], bool], ...] = (
+    ("dp.", 0, "doppler_token", "Doppler token",
+     re.compile(r"(?P<keep>dp\.(?:pt|ct|sa|scim|audit|st(?:\.[a-z0-9_\-]{1,40})?)\.)[A-Za-z0-9]{40,44}"
+                r"(?![A-Za-z0-9])"), True),
+    ("access_token$", 0, "braintree_access_token", "Braintree access token",
+     re.compile(r"(?P<keep>access_token\$(?:production|sandbox)\$)[0-9a-z]{16}\$[0-9a-f]{32}"
+                r"(?![0-9a-f])"), True),
+    # Azure AD client secrets: three characters, a digit, `Q~`, then 31 to 34 more.
+    ("q~", -4, "azure_client_secret", "Azure AD client secret",
+     re.compile(r"[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9_~\-]|\.[A-Za-z0-9_~.\-])"),
+     True),
+)
+_KEYWORD_LEFT = WORD | {"_", "-", "~", "."}
 
 
 _HEXDIGITS = frozenset("0123456789abcdefABCDEF")
@@ -217,6 +274,16 @@ def _shape_hit(shape: _Shape, match: re.Match[str]) -> Hit | None:
     )
 
 
+def _whole_run_hit(text: str, start: int, end: int, shape: _WholeRun) -> Hit | None:
+    kind, label, pattern = shape
+    if pattern.fullmatch(text, start, end) is None:
+        return None
+    value = text[start:end]
+    if is_shape_placeholder(value):
+        return None
+    return Hit(Secret(kind, label, value, MASK), start, end, PRIORITY_SHAPE)
+
+
 def _try_shape(shape: _Shape, text: str, pos: int, seen: set[tuple[str, str, int]]) -> Hit | None:
     key = (shape.kind, shape.label, pos)
     if pos < 0 or key in seen or not _left_ok(text, pos, _BOUNDARIES[shape.left]):
@@ -242,6 +309,22 @@ def scan_shapes(view: View) -> Iterator[Hit]:
             if match and _left_ok(text, index, WORD):
                 yield Hit(Secret("aws_session_token", "AWS session token", match.group(0), MASK),
                            index, match.end(), PRIORITY_SHAPE)
+    for keyword, shift, kind, label, pattern, live in _KEYWORD_SHAPES:
+        if keyword not in view.low:
+            continue
+        for index in occurrences(view.low, keyword):
+            start = index + shift
+            if start < 0 or (start > 0 and text[start - 1] in _KEYWORD_LEFT):
+                continue
+            match = pattern.match(text, start)
+            if match is None:
+                continue
+            keep = match.groupdict().get("keep") or ""
+            value = match.group(0)
+            if is_shape_placeholder(value[len(keep) :]) or mixed_classes(value[len(keep) :]) < 2:
+                continue
+            live_key = live and "$sandbox$" not in keep
+            yield Hit(Secret(kind, label, value, keep + MASK, live_key), start, match.end(), PRIORITY_SHAPE)
     far = [(lead, shape) for lead, shape in _FAR_LEADS if lead in view.low]
     covered = 0  # end of the last shape found: runs inside it are parts of it (JWT segments)
     for run_start, run_end in view.token_runs():
@@ -264,11 +347,19 @@ def scan_shapes(view: View) -> Iterator[Hit]:
                         covered = hit.end
                         yield hit
                         break
-        # Prefixes that end just before the run: `ya29.`, `SG.`, `1//`, Telegram's `:`.
+        # Prefixes that end just before the run: `ya29.`, `SG.`, `1//`, `hvs.`, Telegram's `:`.
         if run_start == 0 or text[run_start - 1] not in ".:/":
             before = ""
         else:
             before = text[max(0, run_start - 5) : run_start]
+        # Keys with no prefix that are a whole run of a fixed length (Mailchimp, New Relic, Mailgun).
+        whole = _WHOLE_RUN_SHAPES.get(run_end - run_start)
+        if whole is not None and run_start >= covered:
+            hit = _whole_run_hit(text, run_start, run_end, whole)
+            if hit:
+                covered = hit.end
+                yield hit
+                continue
         for lead, shape in _NEAR_LEADS if before else ():
             if before.endswith(lead):
                 hit = _try_shape(shape, text, run_start - len(lead), seen)
