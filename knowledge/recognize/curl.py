@@ -10,7 +10,9 @@ placed becomes a note on the request.
 from __future__ import annotations
 
 import base64
+import calendar
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
@@ -948,12 +950,124 @@ def _headers(t: _Transfer, url: str, body: str | None, notes: list[str]) -> list
         add("Referer", t.referer)
     if t.cookies:
         add("Cookie", ";".join(t.cookies))
+    condition = _time_condition(t, notes)
+    if condition is not None:
+        add(*condition)
     out.extend((name, value) for name, value in custom if value is not None)
     if body is not None:
         add("Content-Type", "application/x-www-form-urlencoded")
     elif mime and mime_type:
         out.append(("Content-Type", mime_type))
     return out
+
+
+def _time_condition(t: _Transfer, notes: list[str]) -> tuple[str, str] | None:
+    """-z DATE: If-Modified-Since (`-DATE`: If-Unmodified-Since, `=DATE`: Last-Modified)."""
+    value = t.options.get("time-cond")
+    if not isinstance(value, str):
+        return None
+    name, date = "If-Modified-Since", value
+    if value[:1] in "+-=" and value:
+        name = {"+": name, "-": "If-Unmodified-Since", "=": "Last-Modified"}[value[0]]
+        date = value[1:]
+    seconds = curl_getdate(date)
+    if seconds is None:
+        notes.append(f"-z {value[:40]}: not a date, so curl takes the time of that file "
+                     "(no such file: no condition)")  # fmt: skip
+        return None
+    try:
+        when = time.gmtime(seconds)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return name, (f"{_WKDAY[when.tm_wday]}, {when.tm_mday:02d} {_MONTHS[when.tm_mon - 1]} "
+                  f"{when.tm_year:4d} {when.tm_hour:02d}:{when.tm_min:02d}:{when.tm_sec:02d} GMT")
+
+
+_WKDAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# curl's time zone names, minutes west of GMT (summer zones one hour less)
+_ZONES = {"GMT": 0, "UT": 0, "UTC": 0, "WET": 0, "BST": -60, "WAT": 60, "AST": 240, "ADT": 180,
+          "EST": 300, "EDT": 240, "CST": 360, "CDT": 300, "MST": 420, "MDT": 360, "PST": 480,
+          "PDT": 420, "YST": 540, "YDT": 480, "HST": 600, "HDT": 540, "CAT": 600, "AHST": 600,
+          "NT": 660, "IDLW": 720, "CET": -60, "MET": -60, "MEWT": -60, "MEST": -120,
+          "CEST": -120, "MESZ": -120, "FWT": -60, "FST": -120, "EET": -120, "WAST": -420,
+          "WADT": -480, "CCT": -480, "JST": -540, "EAST": -600, "EADT": -660, "GST": -600,
+          "NZT": -720, "NZST": -720, "NZDT": -780, "IDLE": -720, "Z": 0}  # fmt: skip
+_ZONES.update({letter: 60 * (i + 1) for i, letter in enumerate("ABCDEFGHIKLM")})
+_ZONES.update({letter: -60 * (i + 1) for i, letter in enumerate("NOPQRSTUVWXY")})
+_DAY_ABBREVIATIONS = frozenset(d.lower() for d in _WKDAY)
+_DAY_NAMES = frozenset(d.lower() for d in _WEEKDAYS)
+_MONTH_NAMES = tuple(m.lower() for m in _MONTHS)
+_DATE_TOKEN = re.compile(r"[A-Za-z]+|\d+")
+
+
+def curl_getdate(text: str) -> int | None:
+    """Seconds since 1970 for a date as curl_getdate reads it (parsedate.c), else None.
+
+    Up to six tokens: a weekday, a month name, a zone name or +hhmm, hh:mm[:ss], YYYYMMDD,
+    then plain numbers are the day of the month (1-31) and then the year (two digits: 19xx
+    above 70, else 20xx). Anything else makes it fail.
+    """
+    wday = mon = mday = hour = minute = sec = year = tzoff = None
+    day_next = True
+    at = 0
+    for _ in range(6):
+        m = _DATE_TOKEN.search(text, at)
+        if m is None:
+            break
+        token = m.group()
+        at = m.end()
+        if token[0].isalpha():
+            low = token.lower()
+            if wday is None and low in (_DAY_NAMES if len(token) > 3 else _DAY_ABBREVIATIONS):
+                wday = low
+            elif mon is None and low in _MONTH_NAMES:
+                mon = _MONTH_NAMES.index(low)
+            elif tzoff is None and token.upper() in _ZONES:
+                tzoff = _ZONES[token.upper()] * 60
+            else:
+                return None
+            continue
+        clock = re.match(r"(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?", text[m.start() :])
+        if sec is None and clock is not None:
+            hour, minute = int(clock.group(1)), int(clock.group(2))
+            sec = int(clock.group(3) or 0)
+            at = m.start() + clock.end()
+            continue
+        value = int(token)
+        before = text[m.start() - 1] if m.start() > 0 else ""
+        found = False
+        if tzoff is None and len(token) == 4 and value <= 1400 and before in "+-" and before:
+            found = True
+            tzoff = (value // 100 * 60 + value % 100) * 60
+            tzoff = -tzoff if before == "+" else tzoff
+        if len(token) == 8 and year is None and mon is None and mday is None:
+            found = True
+            year, mon, mday = value // 10000, value % 10000 // 100 - 1, value % 100
+        if not found and day_next and mday is None:
+            if 0 < value < 32:
+                mday, found = value, True
+            day_next = False
+        if not found and not day_next and year is None:
+            year, found = value, True
+            if year < 100:
+                year += 1900 if year > 70 else 2000
+            if mday is None:
+                day_next = True
+        if not found:
+            return None
+    if sec is None:
+        hour = minute = sec = 0
+    if mday is None or mon is None or year is None:
+        return None
+    if mday > 31 or mon > 11 or hour > 23 or minute > 59 or sec > 60:  # type: ignore[operator]
+        return None
+    try:
+        seconds = calendar.timegm((year, mon + 1, 1, hour, minute, sec)) + (mday - 1) * 86400
+    except (OverflowError, ValueError):
+        return None
+    return seconds + (tzoff or 0)
 
 
 def _range(t: _Transfer, notes: list[str]) -> str | None:

@@ -252,6 +252,32 @@ def test_range_header(options: str, byte_range: str | None) -> None:
     assert [name for name, _ in request.headers] == ["Authorization", "Range", "User-Agent"]
 
 
+@pytest.mark.parametrize(
+    ("argument", "header"),
+    [
+        ("Tue, 10 Oct 2023 07:28:00 GMT", ("If-Modified-Since", "Tue, 10 Oct 2023 07:28:00 GMT")),
+        ("Sunday, 06-Nov-94 08:49:37 GMT", ("If-Modified-Since", "Sun, 06 Nov 1994 08:49:37 GMT")),
+        ("-Oct 10 2023 10:00 EST", ("If-Unmodified-Since", "Tue, 10 Oct 2023 15:00:00 GMT")),
+        ("=20040912 15:05:58 -0700", ("Last-Modified", "Sun, 12 Sep 2004 22:05:58 GMT")),
+        ("31 Dec 2023 23:59:59 +0530", ("If-Modified-Since", "Sun, 31 Dec 2023 18:29:59 GMT")),
+        ("2023-10-10", None),  # not a date to curl: taken as a file name
+        ("local.html", None),
+    ],
+)
+def test_time_condition_header(argument: str, header: tuple[str, str] | None) -> None:
+    request = parse(f"curl -b a=b -z '{argument}' -H 'X: y' https://x")
+    names = [name for name, _ in request.headers]
+    if header is None:
+        assert names == ["Cookie", "X"]
+        assert any("-z" in n for n in request.notes)
+    else:
+        # after Cookie, before the -H headers; a -H of the same name wins
+        assert request.headers[1] == header
+        assert names == ["Cookie", header[0], "X"]
+        request = parse(f"curl -z '{argument}' -H '{header[0]}: mine' https://x")
+        assert request.headers == [(header[0], "mine")]
+
+
 def test_ntlm_opens_with_its_negotiate_message() -> None:
     request = parse("curl --ntlm -u 'DOM\\u:p' https://x")
     assert request.header("Authorization") == "NTLM TlRMTVNTUAABAAAABoIIAAAAAAAAAAAAAAAAAAAAAAA="
