@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 # The stored excerpt and the request body shown are bounded: enough to recognise, no more.
 MAX_EXCERPT = 2000
 MAX_BODY_SHOWN = 2000
-_URL_IN_TEXT = re.compile(r"https?://([A-Za-z0-9.-]{1,253})")
+# The user part of `https://user:password@host` (often a key) is not the host.
+_URL_IN_TEXT = re.compile(r"https?://(?:[^\s/?#@]{1,256}@)?([A-Za-z0-9.-]{1,253})")
 _HOST_AFTER = re.compile(r"\b(?:from|on|at|calling|call|to|hitting)\s+([a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,8})\b",
                          re.IGNORECASE)
 
@@ -114,7 +115,8 @@ def _masked(diagnosis: Diagnosis, masker: Masker) -> Diagnosis:
     texts += [str(request.get("method") or ""), str(request.get("url") or ""), str(request.get("body") or "")]
     for name, value in headers.items():
         texts += [name, value]
-    texts += [*diagnosis.warnings, *diagnosis.request_ids, diagnosis.masked_text, diagnosis.path or ""]
+    texts += [*diagnosis.warnings, *diagnosis.request_ids, diagnosis.masked_text, diagnosis.path or "",
+              diagnosis.host or ""]
     masked = iter(masker.mask_strings(texts))
     for cause in diagnosis.causes:
         cause.title = next(masked)
@@ -134,6 +136,8 @@ def _masked(diagnosis: Diagnosis, masker: Masker) -> Diagnosis:
     diagnosis.masked_text = next(masked)
     path = next(masked)
     diagnosis.path = path or diagnosis.path
+    host = next(masked)
+    diagnosis.host = host or diagnosis.host
     return diagnosis
 
 

@@ -42,7 +42,8 @@ _UNCHANGED_BY_ENCODING = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqr
 
 def _derived_forms(value: str) -> set[str]:
     """The ways a value shows up again after the engine or a transport re-encoded it."""
-    forms = {value}
+    # Lower-cased too: the engine lower-cases hosts and names it quotes.
+    forms = {value, value.lower()}
     if _UNCHANGED_BY_ENCODING.issuperset(value):
         return forms  # most keys and tokens: every encoding gives the value back, skip the 13 calls
     escaped = json.dumps(value, ensure_ascii=False)[1:-1]
