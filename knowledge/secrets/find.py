@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 from knowledge.secrets.authorization import scan_authorization, scan_bearer
+from knowledge.secrets.commands import COMMAND_KEYWORDS, scan_commands
 from knowledge.secrets.cookies import scan_cookies
 from knowledge.secrets.curl_options import scan_curl_user
 from knowledge.secrets.model import MAX_SCAN_CHARS, MAX_SECRETS, Hit, Secret
@@ -18,7 +19,7 @@ from knowledge.secrets.named import KV_KEYWORDS, scan_name_value_pairs, scan_nam
 from knowledge.secrets.pairs import scan_pairs
 from knowledge.secrets.prose import scan_prose
 from knowledge.secrets.shapes import scan_shapes
-from knowledge.secrets.userinfo import scan_url_credentials
+from knowledge.secrets.userinfo import scan_auth_tuples, scan_url_credentials
 from knowledge.secrets.view import View
 
 
@@ -57,6 +58,10 @@ def _all_hits(view: View) -> list[Hit]:
     if _contains_any(low, KV_KEYWORDS):
         hits += scan_named(view)
         hits += scan_prose(view)
+        if "auth" in low:
+            hits += scan_auth_tuples(view)
+    if _contains_any(low, COMMAND_KEYWORDS):
+        hits += scan_commands(view)
     if '"value"' in low:
         hits += scan_name_value_pairs(view)
     return hits

@@ -44,6 +44,7 @@ _STRONG_SUFFIXES = (
     "secretkey", "privatekey", "signature", "authkey", "subscriptionkey", "functionskey",
     "masterkey", "signingkey", "encryptionkey", "licensekey", "appkey", "applicationkey",
     "clientkey", "adminkey", "servicekey", "webhookkey", "passwordconfirmation",
+    "accountkey",  # Azure storage connection strings: `AccountKey=...`
 )
 # Qualifiers that make a "...token" or "...secret" name something else (pagination, CSRF, counts).
 _NOT_SECRET_PARTS = frozenset(
@@ -145,7 +146,9 @@ def scan_named(view: View) -> Iterator[Hit]:
             # `"name", value` is a call such as setHeader("X-Api-Key", "..."): its value is a
             # quoted literal. Unquoted, it is the next item of a list (`error="invalid_token",
             # error_description=...`), not a value.
-            if group == "v4" and match.group("sep") == ",":
+            # A quoted value must look generated: `{"field": "password", "message": "..."}` names a
+            # field and gives no value.
+            if match.group("sep") == "," and (group == "v4" or not credential_like(value or "")):
                 continue
             if value is not None and _accept_named(value, strength, kind):
                 value_start = match.start(group)
