@@ -21,6 +21,11 @@ _SET_COOKIE_ATTRIBUTES = frozenset(
      "partitioned", "version", "comment"}
 )
 _COOKIE_SECRET_NAMES = ("sess", "sid", "token", "auth", "remember", "login", "jwt", "csrf")
+# Analytics and preference cookies: ids that track, not credentials.
+_PUBLIC_COOKIES = frozenset(
+    {"_ga", "_gid", "_gat", "_gcl_au", "_fbp", "_fbc", "ajs_anonymous_id", "_hjid", "_uetsid", "_uetvid",
+     "theme", "lang", "locale", "timezone"}
+)
 
 
 def _cookie_hits(pairs: str, start: int, first_only: bool) -> Iterator[Hit]:
@@ -35,6 +40,8 @@ def _cookie_hits(pairs: str, start: int, first_only: bool) -> Iterator[Hit]:
         name = name.strip()
         stripped = value.strip()
         if not eq or not name or not stripped or name.lower() in _SET_COOKIE_ATTRIBUTES:
+            continue
+        if name.lower() in _PUBLIC_COOKIES or name.lower().startswith("_ga_"):
             continue
         value_start = part_start + len(part) - len(value) + value.find(stripped)
         if stripped.startswith('"') and stripped.endswith('"') and len(stripped) >= 2:

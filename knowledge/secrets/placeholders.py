@@ -65,6 +65,14 @@ _SHAPE_PLACEHOLDER_FRAGMENTS = (
 )
 
 _ENV_NAME_RE = re.compile(r"[A-Z][A-Z_]{1,63}")
+# `localStorage.getItem`, `config.apiKey`, `settings.SECRET_KEY`: code that holds the value.
+_CODE_REF_RE = re.compile(r"[A-Za-z_$][A-Za-z_$]{0,63}(?:\.[A-Za-z_$][A-Za-z_$]{0,63}){1,8}")
+# Words that, in a value with no digits, name a credential rather than being one.
+_CREDENTIAL_WORDS = ("token", "key", "secret", "pass", "pwd", "auth", "credential", "cred")
+_CAMEL_RE = re.compile(r"[a-z][A-Z]")
+# `FAKE` marks a made-up value when it stands apart (`FAKE1234`, `sk_test_FAKE_KEY`,
+# `A21AAFAKEFAKE`); inside a random key it is chance.
+_FAKE_AT_EDGE = ("_fake", "-fake", ".fake", "fake_", "fake-", "fake.", "fakefake")
 _UUID_RE = re.compile(
     r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
 )
@@ -95,6 +103,19 @@ def _contains_any(low: str, fragments: tuple[str, ...]) -> bool:
     return False
 
 
+def _marked_fake(low: str) -> bool:
+    return "fake" in low and (low.startswith("fake") or low.endswith("fake") or _contains_any(low, _FAKE_AT_EDGE))
+
+
+def _credential_name(value: str, low: str) -> bool:
+    """`APIToken`, `ACCESS-TOKEN`, `authToken`, `app_password`: the name of a credential written
+    where its value goes. Only identifier-style words without digits (an all-lower-case run such
+    as `supersecretpassword` may be a real password)."""
+    if not value.replace("_", "").replace("-", "").isalpha() or not _contains_any(low, _CREDENTIAL_WORDS):
+        return False
+    return "_" in value or "-" in value or value.isupper() or _CAMEL_RE.search(value) is not None
+
+
 def is_placeholder(value: str) -> bool:
     """A stand-in for a secret: a variable, template, redaction or example word."""
     if not value:
@@ -104,10 +125,12 @@ def is_placeholder(value: str) -> bool:
         return True
     if value.endswith((">", "}", "]")):
         return True
-    if _x_filled(low) or _contains_any(low, _PLACEHOLDER_FRAGMENTS):
+    if _x_filled(low) or _contains_any(low, _PLACEHOLDER_FRAGMENTS) or _marked_fake(low):
         return True
     # YOUR_API_KEY, API_KEY, TOKEN: an environment variable's name, not its value.
-    if _ENV_NAME_RE.fullmatch(value):
+    if _ENV_NAME_RE.fullmatch(value) or _credential_name(value, low):
+        return True
+    if "." in value and _CODE_REF_RE.fullmatch(value):
         return True
     return repeated(value)
 
@@ -119,6 +142,7 @@ def is_shape_placeholder(body: str) -> bool:
         repeated(body)
         or _x_filled(low)
         or _contains_any(low, _SHAPE_PLACEHOLDER_FRAGMENTS)
+        or _marked_fake(low)
     )
 
 
