@@ -526,7 +526,9 @@ def _expected_parts(request: HttpRequest, outcome: Outcome) -> list[tuple[str, s
             out.append((name, filename, files.get(path, "")))
         else:
             cut = re.search(r";(?:type|filename|headers|encoder)=", value)
-            out.append((name, None, value[: cut.start()] if cut else value))
+            override = re.search(r";filename=([^;]*)", value)
+            filename = override.group(1) if override else None
+            out.append((name, filename, value[: cut.start()] if cut else value))
     return out
 
 
@@ -555,6 +557,10 @@ def compare(request: HttpRequest | None, outcome: Outcome) -> list[str]:
         with contextlib.suppress(UnicodeError):
             host = host.encode("idna").decode("ascii")
     target = str(request.options.get("request-target") or target)
+    if request.options.get("get") is True:
+        # -G moves `@file` data into the query: the file's content is what curl sends
+        for name in sorted(set(request.body_files), key=len, reverse=True):
+            target = target.replace("@" + name, outcome.files.get(name, "@" + name))
     curl_scheme = "https" if sent.tls else "http"
     curl_host = next((v for k, v in sent.headers if k.lower() == "host"), "").lower()
     sent_target = _ESCAPE.sub(lambda m: m.group().upper(), sent.target)
@@ -570,17 +576,19 @@ def compare(request: HttpRequest | None, outcome: Outcome) -> list[str]:
         (name, value)
         for name, value in sent.headers
         if (name.lower() not in CURL_DEFAULTS or name.lower() in named)
-        and not (signed and name.lower() in _SIGV4_HEADERS)
+        and not (signed and name.lower() in _SIGV4_HEADERS and name.lower() not in named)
         and name.lower() != "host"
     ]
     ours = [(name, value) for name, value in request.headers if name.lower() != "host"]
     content_type = next((v for k, v in sent.headers if k.lower() == "content-type"), "")
-    multipart = bool(request.form) and content_type.startswith("multipart/")
+    # a -F body whatever type -H gave it: curl appends its boundary to that type
+    multipart = bool(request.form) and "boundary=" in content_type
     if multipart:
-        # the boundary is random: compare without it
+        # the boundary is random: compare without it (and without one the user typed in -H)
         curl_headers = [
             (k, _BOUNDARY.sub("", v) if k.lower() == "content-type" else v) for k, v in curl_headers
         ]
+        ours = [(k, _BOUNDARY.sub("", v) if k.lower() == "content-type" else v) for k, v in ours]
     if ours != curl_headers:
         problems.append(f"headers: parser {ours}, curl {curl_headers}")
     if multipart:
