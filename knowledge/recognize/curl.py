@@ -64,6 +64,23 @@ _GUESSED_SCHEMES = (("ftp.", "ftp"), ("dict.", "dict"), ("ldap.", "ldap"), ("ima
                     ("smtp.", "smtp"), ("pop3.", "pop3"))  # fmt: skip
 
 
+class _Stdin:
+    """The command's standard input when the paste shows it (a heredoc, a here-string, or
+    `echo`/`printf` piped in): the first `@-` reads it all, later ones find it empty."""
+
+    __slots__ = ("source", "text")
+
+    def __init__(self, text: str | None, source: str) -> None:
+        self.text = text
+        self.source = source
+
+    def read(self) -> str | None:
+        text = self.text
+        if text is not None:
+            self.text = ""
+        return text
+
+
 @dataclass
 class _Transfer:
     """What curl collected for one operation (options up to `--next`)."""
@@ -94,6 +111,8 @@ class _Transfer:
     body_files: list[str] = field(default_factory=list)
     options: dict[str, str | bool] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    stdin: _Stdin | None = None
+    upload_body: str | None = None
 
     def note(self, message: str) -> None:
         if message not in self.notes and len(self.notes) < 60:
@@ -221,7 +240,12 @@ def _parse_at(
     if split.words and split.words[0] == "curl" and _is_invoke_webrequest(words):
         request = _invoke_webrequest(words, split.notes)
         return ([request] if request else []), request is not None, split.end
-    transfers = _read_options(words)
+    stdin = split.stdin
+    source = "heredoc or here-string"
+    if stdin is None and split.flavour == POSIX:
+        stdin = _piped_input(text, start)
+        source = "command piped into curl"
+    transfers = _read_options(words, _Stdin(stdin, source) if stdin is not None else None)
     requests = [
         request for transfer in transfers if (request := _build(transfer, split.notes)) is not None
     ]
@@ -229,6 +253,123 @@ def _parse_at(
         bool(words) and words[0].startswith("-") and len(words[0]) > 1
     )
     return requests, looks_real, split.end
+
+
+def _piped_input(text: str, start: int) -> str | None:
+    """What `echo ... |` or `printf ... |` right before the command writes to its input."""
+    line_start = text.rfind("\n", 0, start) + 1
+    head = text[line_start:start].rstrip(" \t")
+    if not head.endswith("|") or head.endswith("||") or len(head) > 100_000:
+        return None
+    pipe_at = line_start + len(head) - 1
+    at = line_start
+    for _ in range(20):  # the last command before the pipe: skip `a && b; c` before it
+        split = split_command(text, at, pipe_at, flavour=POSIX)
+        if split.end >= pipe_at or split.end <= at:
+            break
+        at = split.end
+        while at < pipe_at and text[at] in ";&|( \t":
+            at += 1
+    else:
+        return None
+    words = split.words[1:] if split.words[:1] == ["$"] else split.words
+    if not words:
+        return None
+    if words[0] == "echo":
+        return _echo(words[1:])
+    if words[0] == "printf" and len(words) > 1:
+        return _printf(words[1:])
+    return None
+
+
+_ECHO_ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n",
+                 "r": "\r", "t": "\t", "v": "\v", "\\": "\\"}  # fmt: skip
+_BACKSLASH = re.compile(r"\\(0[0-7]{0,3}|[0-7]{1,3}|x[0-9A-Fa-f]{1,2}|c|.)", re.DOTALL)
+
+
+def _unescape(text: str, octal_needs_zero: bool) -> tuple[str, bool]:
+    """bash's `echo -e` / `printf` backslash escapes: (text, whether `\\c` cut it short)."""
+    out: list[str] = []
+    at = 0
+    for m in _BACKSLASH.finditer(text):
+        out.append(text[at : m.start()])
+        at = m.end()
+        code = m.group(1)
+        if code == "c":
+            return "".join(out), True
+        if code[0] == "x":
+            out.append(chr(int(code[1:], 16)))
+        elif code[0] in "01234567" and (code[0] == "0" or not octal_needs_zero):
+            digits = code[1:] if octal_needs_zero else code
+            out.append(chr(int(digits or "0", 8) & 0xFF))
+        else:
+            out.append(_ECHO_ESCAPES.get(code, "\\" + code))
+    out.append(text[at:])
+    return "".join(out), False
+
+
+def _echo(args: list[str]) -> str:
+    """bash's builtin echo: -n (no newline), -e / -E (escapes on / off)."""
+    newline, escapes = True, False
+    while args and re.fullmatch(r"-[neE]+", args[0]):
+        for flag in args[0][1:]:
+            if flag == "n":
+                newline = False
+            else:
+                escapes = flag == "e"
+        args = args[1:]
+    out = " ".join(args)
+    if escapes:
+        out, cut = _unescape(out, octal_needs_zero=True)
+        newline = newline and not cut
+    return out + ("\n" if newline else "")
+
+
+_PRINTF_SPEC = re.compile(r"%([-+ 0#]*)(\d*)(?:\.(\d+))?([sbdic%])|%")
+
+
+def _printf(args: list[str]) -> str | None:
+    """bash's builtin printf for %s %b %d %i %c %%: the format is reused while arguments
+    remain. None for a conversion it does not know."""
+    if args[0] == "--":
+        args = args[1:]
+    if not args:
+        return None
+    form, values = args[0], args[1:]
+    out: list[str] = []
+    for _ in range(1000):
+        used = 0
+        pieces: list[str] = []
+        at = 0
+        for m in _PRINTF_SPEC.finditer(form):
+            pieces.append(_unescape(form[at : m.start()], octal_needs_zero=False)[0])
+            at = m.end()
+            conversion = m.group(4)
+            if conversion is None:
+                return None  # %q, %x, %f...: not worked out
+            if conversion == "%":
+                pieces.append("%")
+                continue
+            value = values[used] if used < len(values) else ""
+            used += 1
+            if conversion == "b":
+                value = _unescape(value, octal_needs_zero=True)[0]
+            elif conversion in "di":
+                number = re.match(r"\s*[-+]?\d+", value)
+                value = str(int(number.group())) if number else "0"
+            elif conversion == "c":
+                value = value[:1]
+            if m.group(3) is not None and conversion in "sb":
+                value = value[: int(m.group(3))]
+            width = int(m.group(2) or 0)
+            value = value.ljust(width) if "-" in m.group(1) else value.rjust(width)
+            pieces.append(value)
+        pieces.append(_unescape(form[at:], octal_needs_zero=False)[0])
+        out.append("".join(pieces))
+        values = values[used:]
+        if not used or not values:
+            break
+    return "".join(out)
 
 
 def _looks_like_url(url: str) -> bool:
@@ -246,8 +387,8 @@ def _looks_like_url(url: str) -> bool:
 # Reading options the way curl's parse_args does
 
 
-def _read_options(words: list[str]) -> list[_Transfer]:
-    transfers = [_Transfer()]
+def _read_options(words: list[str], stdin: _Stdin | None = None) -> list[_Transfer]:
+    transfers = [_Transfer(stdin=stdin)]
     variables: dict[str, str] = {}
     t = transfers[0]
     still_flags = True
@@ -337,7 +478,7 @@ def _read_options(words: list[str]) -> list[_Transfer]:
 def _next_transfer(transfers: list[_Transfer], current: _Transfer) -> _Transfer:
     if not current.urls:
         current.note("--next without a URL before it (curl refuses this)")
-    fresh = _Transfer()
+    fresh = _Transfer(stdin=current.stdin)
     transfers.append(fresh)
     return fresh
 
@@ -414,12 +555,22 @@ def _on_header(t: _Transfer, value: str, name: str, variables: dict[str, str]) -
 def _on_data(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
     if name == "data-urlencode":
         piece, filename = _urlencode_arg(value)
-        if filename is not None:
+        content = _read_stdin(t) if filename == "-" else None
+        if content is not None:
+            key = value[: value.find("@")]
+            piece = f"{key}={_escape(content)}" if key else _escape(content)
+        elif filename is not None:
             t.body_files.append(filename)
     elif value.startswith("@") and name != "data-raw":
-        # The body is the file's content; we keep "@file" as its stand-in.
-        piece = value
-        t.body_files.append(value[1:] or "-")
+        content = _read_stdin(t) if value == "@-" else None
+        if content is None:
+            # The body is the file's content; we keep "@file" as its stand-in.
+            piece = value
+            t.body_files.append(value[1:] or "-")
+        elif name in ("data-binary", "json"):
+            piece = content
+        else:
+            piece = content.replace("\r", "").replace("\n", "")  # -d drops line breaks
     else:
         piece = value
     if name == "json":
@@ -431,6 +582,16 @@ def _on_data(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> 
     t.post_parts.append(piece)
     t.post_len += len(piece)
     t.has_post = True
+
+
+def _read_stdin(t: _Transfer) -> str | None:
+    """The standard input a `@-` reads, when the paste shows it."""
+    if t.stdin is None:
+        return None
+    content = t.stdin.read()
+    if content is not None:
+        t.note(f"@- reads standard input: the {t.stdin.source}")
+    return content
 
 
 def _on_form(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
@@ -567,7 +728,11 @@ def _on_aws(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> N
 def _on_upload(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
     if value:
         t.uploads.append(value)
-        t.body_files.append(value)
+        content = _read_stdin(t) if value == "-" and not t.uploads[:-1] else None
+        if content is None:
+            t.body_files.append(value)
+        else:
+            t.upload_body = content
 
 
 def _on_url_query(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
@@ -806,6 +971,8 @@ def _build(t: _Transfer, shell_notes: list[str]) -> HttpRequest | None:
             notes.append("--url-query with -G data: curl appends only the -G data")
     elif t.queries:
         url = _append_query(url, "&".join(t.queries))
+    if t.upload_body is not None and not t.has_post and not t.form:
+        body = t.upload_body  # -T - with the input the paste shows
     if t.uploads and not t.has_post:
         upload = t.uploads[0]
         if t.options.get("globoff") is not True:
@@ -954,7 +1121,7 @@ def _headers(t: _Transfer, url: str, body: str | None, notes: list[str]) -> list
     if condition is not None:
         add(*condition)
     out.extend((name, value) for name, value in custom if value is not None)
-    if body is not None:
+    if body is not None and t.has_post:
         add("Content-Type", "application/x-www-form-urlencoded")
     elif mime and mime_type:
         out.append(("Content-Type", mime_type))

@@ -34,13 +34,16 @@ class ShellWords:
     """One command's words (the program name first), where it ended, and what was odd.
 
     `end` is the offset in the scanned text just after the command: its terminating newline,
-    `|`, `;` or `&` is not included, so a caller can continue scanning from there.
+    `|`, `;` or `&` is not included, so a caller can continue scanning from there (after a
+    heredoc, it is the end of the delimiter line). `stdin` is what a here-string or heredoc
+    feeds the command, as bash would (variables and `$(...)` left as written).
     """
 
     words: list[str]
     end: int
     flavour: str
     notes: list[str] = field(default_factory=list)
+    stdin: str | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -129,7 +132,7 @@ _ANSI_SIMPLE = {
 class _Words:
     """Accumulates words; `pending` is True once the current word exists (even empty: '')."""
 
-    __slots__ = ("discard_next", "notes", "parts", "pending", "words")
+    __slots__ = ("capture", "captured", "discard_next", "notes", "parts", "pending", "words")
 
     def __init__(self) -> None:
         self.words: list[str] = []
@@ -137,6 +140,10 @@ class _Words:
         self.pending = False
         self.discard_next = False
         self.notes: list[str] = []
+        # the redirection whose target word is kept (`<<<` string, `<<` delimiter), and what
+        # was kept: (operator, delimiter quoted, word)
+        self.capture: tuple[str, bool] | None = None
+        self.captured: list[tuple[str, bool, str]] = []
 
     def add(self, piece: str) -> None:
         self.parts.append(piece)
@@ -147,6 +154,9 @@ class _Words:
             word = "".join(self.parts)
             if self.discard_next:
                 self.discard_next = False
+                if self.capture is not None and len(self.captured) < 10:
+                    self.captured.append((*self.capture, word))
+                self.capture = None
             elif len(self.words) < MAX_WORDS:
                 self.words.append(word)
             self.parts.clear()
@@ -239,7 +249,62 @@ def _split_posix(text: str, start: int, stop: int) -> ShellWords:
                 acc.add(m.group())
                 i = m.end()
     acc.flush()
-    return ShellWords(acc.words, i, POSIX, acc.notes)
+    stdin, end = _posix_stdin(text, i, stop, acc)
+    return ShellWords(acc.words, end, POSIX, acc.notes, stdin)
+
+
+MAX_HEREDOC = 1_000_000
+_HEREDOC_ESCAPE = re.compile(r"\\([$`\\\n])")
+
+
+def _posix_stdin(text: str, i: int, stop: int, acc: _Words) -> tuple[str | None, int]:
+    """What the command's here-strings and heredocs feed it (the last one wins, as its
+    redirection is applied last) and where the command ends: after its heredoc bodies when
+    they follow its own line."""
+    stdin: str | None = None
+    end = i
+    if not acc.captured:
+        return stdin, end
+    ends_line = i < stop and text[i] == "\n"
+    body_at = i + 1 if ends_line else text.find("\n", i) + 1
+    for op, quoted, word in acc.captured:
+        if op == "<<<":
+            stdin = word + "\n"
+            continue
+        if body_at <= 0:
+            stdin = ""
+            continue
+        body, line_end, found = _heredoc(text, body_at, word, op == "<<-")
+        if not found:
+            acc.note(f"heredoc without its {word[:20]!r} line: it runs to the end")
+        stdin = body if quoted else _HEREDOC_ESCAPE.sub(
+            lambda m: "" if m.group(1) == "\n" else m.group(1), body
+        )
+        body_at = line_end + 1
+        if ends_line:
+            end = line_end
+    return stdin, end
+
+
+def _heredoc(text: str, at: int, delimiter: str, strip_tabs: bool) -> tuple[str, int, bool]:
+    """The body of a heredoc starting at `at`: (body, end of its delimiter line, found)."""
+    lines: list[str] = []
+    size = 0
+    limit = min(len(text), at + MAX_HEREDOC)
+    while at <= limit:
+        newline = text.find("\n", at, limit)
+        line_end = limit if newline < 0 else newline
+        line = text[at:line_end]
+        if strip_tabs:
+            line = line.lstrip("\t")
+        if line == delimiter:
+            return "".join(lines), line_end, True
+        lines.append(line + "\n")
+        size += len(line) + 1
+        if newline < 0:
+            break
+        at = newline + 1
+    return "".join(lines), limit, False
 
 
 def _posix_double(text: str, i: int, stop: int, acc: _Words) -> int:
@@ -355,9 +420,17 @@ def _redirect(text: str, i: int, stop: int, acc: _Words) -> int:
     j = i
     while j < stop and text[j] in "<>&|":
         j += 1
+    if text[i:j] == "<<" and j < stop and text[j] == "-":
+        j += 1  # `<<-`: the heredoc's lines lose their leading tabs
     op = text[i:j]
     if op == "<<" or op == "<<<" or op == "<<-":
         acc.note("input comes from a heredoc or here-string")
+        k = j
+        while k < stop and text[k] in " \t":
+            k += 1
+        # a quoted delimiter (`<<'EOF'`, `<<"EOF"`, `<<\EOF`) leaves the body unexpanded
+        quoted = k < stop and text[k] in "'\"\\"
+        acc.capture = (op, quoted)
     # `>&2` and `2>&1`: the target is a descriptor glued to the operator
     while j < stop and text[j].isdigit() and op.endswith("&"):
         j += 1

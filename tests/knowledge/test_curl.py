@@ -743,3 +743,53 @@ def test_parse_never_raises(pieces: list[str]) -> None:
     assert all(isinstance(r, HttpRequest) and r.source == "curl" for r in found)
     result = parse_curl(text)
     assert result is None or isinstance(result.url, str)
+
+
+# --- standard input the paste shows --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "body"),
+    [
+        # a heredoc: -d drops line breaks, \$ and \\ are bash's own escapes in an unquoted one
+        ('curl -d @- https://x <<EOF\n{\n  "a": "b\\$c \\\\ d"\n}\nEOF', '{  "a": "b$c \\ d"}'),
+        # quoted delimiter: nothing is undone; --data-binary keeps the newlines
+        ("curl --data-binary @- https://x <<'EOF'\n$HOME \\$x\nEOF", "$HOME \\$x\n"),
+        # <<- strips leading tabs, the command may go on after the operator
+        ("curl --json @- https://x <<-EOF | jq .\n\t{\"a\": 1}\n\tEOF", '{"a": 1}\n'),
+        # a here-string ends with a newline; a second @- finds the input used up
+        ("curl -d @- -d @- https://x <<< 'once'", "once&"),
+        ("curl --data-urlencode 'q@-' https://x <<< 'a b'", "q=a+b%0A"),
+        # echo / printf piped in
+        ("echo -e 'a\\tb' | curl --data-binary @- https://x", "a\tb\n"),
+        ("cd /tmp && echo -n hi | curl -d @- https://x", "hi"),
+        ("printf '%s=%d&' a 1 b 2 | curl --data-binary @- https://x", "a=1&b=2&"),
+    ],
+)
+def test_stdin_shown_in_the_paste_is_the_body(command: str, body: str) -> None:
+    request = parse(command)
+    assert request.body == body
+    assert "-" not in request.body_files
+
+
+def test_stdin_upload_and_unknown_input() -> None:
+    request = parse("curl -T - https://x/dir/ <<'EOF'\nline\nEOF")
+    assert (request.method, request.url, request.body) == ("PUT", "https://x/dir/", "line\n")
+    assert request.header("Content-Type") is None
+    # input from a command we cannot run stays the @- stand-in
+    request = parse("jq -n '{a: 1}' | curl -d @- https://x")
+    assert (request.body, request.body_files) == ("@-", ["-"])
+    # the heredoc body is not searched for more commands
+    found = find_curl_commands("curl -d @- https://x/a <<EOF\ncurl https://x/b\nEOF\n")
+    assert [r.url for r in found] == ["https://x/a"]
+
+
+def test_http_reader_skips_a_curl_heredoc_body() -> None:
+    from knowledge.recognize.http.curl_command import skip_curl
+
+    lines = ['curl -X POST "https://x/api" \\', "-d @- << EOF", "{", '  "a": []', "}", "EOF",
+             "HTTP/1.1 202 Accepted"]  # fmt: skip
+    assert skip_curl(lines, 0) == 6
+    assert skip_curl(["curl -d @- https://x <<< 'a'", "HTTP/1.1 200 OK"], 0) == 1
+    # no delimiter line: only the command is skipped
+    assert skip_curl(["curl -d @- https://x <<EOF", "{}", "HTTP/1.1 200 OK"], 0) == 1

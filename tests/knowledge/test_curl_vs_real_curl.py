@@ -94,7 +94,6 @@ EXPECTED_DIFFERENCES: dict[str, str] = {
     "here) it sends an empty one, which says nothing about the user's real request",
     "digest-post-first-leg": "--digest with data: curl's first request has an empty body while it "
     "waits for the challenge; the capture server never challenges, so the real one never goes",
-    "datadog-heredoc": "the body is a heredoc on stdin: the parser keeps the @- stand-in",
     # The engine issue asks for URL globbing to be left alone: the diagnosis quotes the URL the
     # user wrote, and notes the first URL curl would fetch.
     "syntax_edges-15": "URL glob [1-3] left as written by design; curl fetches /1 first",

@@ -8,10 +8,13 @@ import re
 from knowledge.recognize.http.limits import MAX_BODY, MAX_CURL_LINES
 from knowledge.recognize.http.line_kinds import curl_start, is_message_start
 
+_HEREDOC = re.compile(r"<<(-?)[ \t]*(?:'([^'\n]+)'|\"([^\"\n]+)\"|\\?([A-Za-z0-9_.-]+))")
+
 
 def skip_curl(lines: list[str], i: int) -> int:
     """The line after the curl command starting on line `i` and its continuation lines
-    (trailing `\\`, `^`, `` ` `` or an open quote)."""
+    (trailing `\\`, `^`, `` ` `` or an open quote), and after the body of a heredoc it reads
+    (`-d @- <<EOF` ... `EOF`): that is the command's input, not a message."""
     col = curl_start(lines[i]) or 0
     state = ""
     j = i
@@ -27,7 +30,24 @@ def skip_curl(lines: list[str], i: int) -> int:
         # An open quote never runs past a blank line or a response: quotes were unbalanced.
         if not segment.strip() or is_message_start(segment):
             break
-    return j
+    return _skip_heredoc(lines, i, j, end)
+
+
+def _skip_heredoc(lines: list[str], first: int, after: int, end: int) -> int:
+    """After the command's lines `first`..`after`, the line after its heredoc's delimiter."""
+    for line in lines[first:after]:
+        if "<<" not in line:
+            continue
+        m = _HEREDOC.search(line.replace("<<<", "  "))
+        if m is None:
+            continue
+        delimiter = m.group(2) or m.group(3) or m.group(4)
+        for k in range(after, min(len(lines), end + MAX_CURL_LINES)):
+            candidate = lines[k].lstrip("\t") if m.group(1) else lines[k]
+            if candidate.rstrip("\r") == delimiter:
+                return k + 1
+        return after
+    return after
 
 
 # The characters that can change the quote state, per state: a search jumps (in C) from one
