@@ -49,6 +49,10 @@ _HOSTISH = re.compile(r"[\w-]+(?:\.[\w-]+)+(?::\d+)?|localhost(?::\d+)?|\[[0-9A-
 _VARIABLE_REF = re.compile(r"\{\{([A-Za-z0-9_]{1,128})((?::[a-z0-9]{1,10}){0,5})\}\}")
 _TYPOGRAPHIC_DASHES = ("\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212")
 
+# --http1.0 ... --http3-only: the HTTP version options; the last one given counts.
+_HTTP_VERSIONS = frozenset({"http1.0", "http1.1", "http2", "http2-prior-knowledge", "http3",
+                            "http3-only"})  # fmt: skip
+H2C_SETTINGS = "AAMAAABkAAQAAQAAAAIAAAAA"
 # What --compressed asks for in a typical curl 8 build (the list depends on its libraries).
 ACCEPT_ENCODING = "deflate, gzip, br, zstd"
 # curl's NTLM type-1 message: signature, type 1, its flags, empty domain and host.
@@ -113,6 +117,7 @@ class _Transfer:
     notes: list[str] = field(default_factory=list)
     stdin: _Stdin | None = None
     upload_body: str | None = None
+    http_version: str | None = None
 
     def note(self, message: str) -> None:
         if message not in self.notes and len(self.notes) < 60:
@@ -517,6 +522,8 @@ def _apply(
         t.follow = toggle
     elif name == "compressed":
         t.compressed = toggle
+    elif name in _HTTP_VERSIONS:
+        t.http_version = name  # the last one given counts
     elif name == "tr-encoding":
         t.tr_encoding = toggle
     elif name == "anyauth":
@@ -1115,6 +1122,12 @@ def _headers(t: _Transfer, url: str, body: str | None, notes: list[str]) -> list
         add("Accept-Encoding", ACCEPT_ENCODING)
     if t.referer:
         add("Referer", t.referer)
+    if t.http_version == "http2" and url[:7].lower() == "http://":
+        # --http2 on a plain-http URL: curl asks the server to upgrade (h2c). As curl 8.18
+        # sends it: its SETTINGS (100 streams, 64 KiB window, no push) in base64url.
+        add("Upgrade", "h2c")
+        add("HTTP2-Settings", H2C_SETTINGS)
+        add("Connection", "Upgrade, HTTP2-Settings")
     if t.cookies:
         add("Cookie", ";".join(t.cookies))
     condition = _time_condition(t, notes)

@@ -793,3 +793,19 @@ def test_http_reader_skips_a_curl_heredoc_body() -> None:
     assert skip_curl(["curl -d @- https://x <<< 'a'", "HTTP/1.1 200 OK"], 0) == 1
     # no delimiter line: only the command is skipped
     assert skip_curl(["curl -d @- https://x <<EOF", "{}", "HTTP/1.1 200 OK"], 0) == 1
+
+
+def test_http2_on_plain_http_asks_for_an_upgrade() -> None:
+    # as curl 8.18 sends it (-v): Upgrade, its SETTINGS, then Connection naming both
+    request = parse("curl --http2 -e https://r/ -b a=b -H 'X: y' http://x/a")
+    assert request.headers == [
+        ("Referer", "https://r/"),
+        ("Upgrade", "h2c"),
+        ("HTTP2-Settings", "AAMAAABkAAQAAQAAAAIAAAAA"),
+        ("Connection", "Upgrade, HTTP2-Settings"),
+        ("Cookie", "a=b"),
+        ("X", "y"),
+    ]
+    # https negotiates HTTP/2 in TLS; the last version option counts
+    assert parse("curl --http2 https://x/a").headers == []
+    assert parse("curl --http2 --http1.1 http://x/a").headers == []
