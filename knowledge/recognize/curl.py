@@ -1112,16 +1112,20 @@ def _headers(t: _Transfer, url: str, body: str | None, notes: list[str]) -> list
     byte_range = _range(t, notes)
     if byte_range is not None:
         add("Range", f"bytes={byte_range}")
+    # leading blanks are not part of a header's value (curl sends them, readers skip them)
     if t.user_agent:
-        add("User-Agent", t.user_agent)
-    if t.tr_encoding:
-        # asks for a compressed Transfer-Encoding; TE must be listed in Connection
-        add("Connection", "TE")
-        add("TE", "gzip")
+        add("User-Agent", t.user_agent.lstrip(" \t"))
+    if t.tr_encoding and "te" not in named:
+        # asks for a compressed Transfer-Encoding; TE must be listed in Connection, so curl
+        # merges a -H Connection into its own (a -H TE: curl leaves it all to the user)
+        given = next((v for n, v in custom if n.strip().lower() == "connection"), None)
+        custom = [(n, v) for n, v in custom if n.strip().lower() != "connection"]
+        out.append(("Connection", f"{given}, TE" if given else "TE"))
+        out.append(("TE", "gzip"))
     if t.compressed:
         add("Accept-Encoding", ACCEPT_ENCODING)
     if t.referer:
-        add("Referer", t.referer)
+        add("Referer", t.referer.lstrip(" \t"))
     if t.http_version == "http2" and url[:7].lower() == "http://":
         # --http2 on a plain-http URL: curl asks the server to upgrade (h2c). As curl 8.18
         # sends it: its SETTINGS (100 streams, 64 KiB window, no push) in base64url.
@@ -1129,7 +1133,7 @@ def _headers(t: _Transfer, url: str, body: str | None, notes: list[str]) -> list
         add("HTTP2-Settings", H2C_SETTINGS)
         add("Connection", "Upgrade, HTTP2-Settings")
     if t.cookies:
-        add("Cookie", ";".join(t.cookies))
+        add("Cookie", ";".join(t.cookies).lstrip(" \t"))
     condition = _time_condition(t, notes)
     if condition is not None:
         add(*condition)

@@ -809,3 +809,19 @@ def test_http2_on_plain_http_asks_for_an_upgrade() -> None:
     # https negotiates HTTP/2 in TLS; the last version option counts
     assert parse("curl --http2 https://x/a").headers == []
     assert parse("curl --http2 --http1.1 http://x/a").headers == []
+
+
+def test_tr_encoding_merges_a_custom_connection_header() -> None:
+    request = parse("curl --tr-encoding -H 'Connection: close' -H 'X: y' https://x")
+    assert request.headers == [("Connection", "close, TE"), ("TE", "gzip"), ("X", "y")]
+    # a -H TE: curl adds neither header and leaves it to the user
+    assert parse("curl --tr-encoding -H 'TE: trailers' https://x").headers == [("TE", "trailers")]
+
+
+def test_leading_blanks_are_not_part_of_agent_referer_cookie() -> None:
+    request = parse("curl -b '  a=b' -A '  spaced  ' -e '  https://r/' https://x")
+    assert request.headers == [
+        ("User-Agent", "spaced  "),
+        ("Referer", "https://r/"),
+        ("Cookie", "a=b"),
+    ]
