@@ -20,7 +20,8 @@ from knowledge.secrets.view import HEADERISH, View, keyword_at, occurrences
 _AUTH_AFTER_RE = re.compile(
     r"(?:\\?[\"'][ \t]{0,8}[:=,]|[ \t]{0,8}[:=])[ \t]{0,8}(?:\\?[\"'])?(?P<v>[^\r\n\"'`\\]{1,4096})"
 )
-_BEARER_AFTER_RE = re.compile(r":?[ \t]{1,4}(?P<v>[A-Za-z0-9\-._~+/=|:]{8,4096})")
+# `Bearer x`, or `Bearer` at a line's end with the token indented on the next (a wrapped header).
+_BEARER_AFTER_RE = re.compile(r":?(?:[ \t]{1,4}|[ \t]{0,4}\n[ \t]{1,8})(?P<v>[A-Za-z0-9\-._~+/=|:]{8,4096})")
 
 
 _AUTH_SKIP_SCHEMES = frozenset({"digest", "negotiate", "ntlm", "hoba", "mutual", "vapid"})

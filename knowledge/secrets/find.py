@@ -7,13 +7,15 @@ that merely wraps a stronger one (a named field holding a PEM block) is dropped.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
+from urllib.parse import unquote
 
 from knowledge.secrets.authorization import scan_authorization, scan_bearer
 from knowledge.secrets.commands import COMMAND_KEYWORDS, scan_commands
 from knowledge.secrets.cookies import scan_cookies
-from knowledge.secrets.curl_options import scan_curl_user
+from knowledge.secrets.curl_options import scan_curl_config_user, scan_curl_user
 from knowledge.secrets.model import MAX_SCAN_CHARS, MAX_SECRETS, Hit, Secret
 from knowledge.secrets.named import KV_KEYWORDS, scan_name_value_pairs, scan_named
 from knowledge.secrets.pairs import scan_pairs
@@ -51,6 +53,8 @@ def _all_hits(view: View) -> list[Hit]:
         hits += scan_bearer(view, judged)
     if "-u" in low or "--oauth2-bearer" in low or "--pass" in low:  # -u finds --user too
         hits += scan_curl_user(view)
+    if "user" in low and ("user =" in low or "user=" in low or "user:" in low):
+        hits += scan_curl_config_user(view)
     if "@" in low and "://" in low:
         hits += scan_url_credentials(view)
     if "cookie" in low or "-b" in low:
@@ -62,7 +66,7 @@ def _all_hits(view: View) -> list[Hit]:
             hits += scan_auth_tuples(view)
     if _contains_any(low, COMMAND_KEYWORDS):
         hits += scan_commands(view)
-    if '"value"' in low:
+    if '"value"' in low or 'value="' in low:
         hits += scan_name_value_pairs(view)
     return hits
 
@@ -114,5 +118,26 @@ def find_secrets(text: str) -> list[Secret]:
     """
     if not text or not isinstance(text, str):
         return []
-    hits = _all_hits(View.of(text[:MAX_SCAN_CHARS]))
+    text = text[:MAX_SCAN_CHARS]
+    view = View.of(text)
+    hits = _all_hits(view)
+    for decoded in _decoded_copies(text, view.low):
+        hits += _all_hits(View.of(decoded))
     return _resolve(hits) if hits else []
+
+
+# Markers of text that was escaped once more than the detectors read: HTML entities (a JSON body
+# on an HTML error page) and percent-encoding (a URL or JSON carried inside a query parameter).
+_HTML_MARKERS = ("&quot;", "&#3", "&#x2", "&apos;")
+_PERCENT_MARKERS = ("%3a%2f%2f", "%22%3a", "%3d", "%40")
+
+
+def _decoded_copies(text: str, low: str) -> list[str]:
+    """The paste with one layer of escaping undone, when it has one: secrets found there are
+    masked in their escaped forms too (see `mask.py`)."""
+    copies = []
+    if "&" in low and _contains_any(low, _HTML_MARKERS):
+        copies.append(html.unescape(text))
+    if "%" in low and _contains_any(low, _PERCENT_MARKERS):
+        copies.append(unquote(text))
+    return [copy for copy in copies if copy != text]

@@ -33,8 +33,11 @@ _STRIDE = FRAGMENT_MIN - _GRAM + 1
 _MAX_WINDOWS = 20_000  # a 100 KB private key; longer secrets are masked whole only past this
 _WALK = 16
 
-# Runs of non-space characters a piece can lie in (bounded: a longer run is split in two).
-_RUN_RE = re.compile(rf"\S{{{FRAGMENT_MIN},65536}}")
+# Runs a piece can lie in (bounded: a longer run is split in two): within a line for one-line
+# secrets (a passphrase has spaces), between whitespace for the lines of a key block (so a
+# `-----END ... PRIVATE KEY-----` line never matches the BEGIN line left visible).
+_LINE_RUN_RE = re.compile(rf"[^\r\n]{{{FRAGMENT_MIN},65536}}")
+_WORD_RUN_RE = re.compile(rf"\S{{{FRAGMENT_MIN},65536}}")
 
 # Characters no encoder below changes (JSON, HTML, percent-encoding with any safe set).
 _UNCHANGED_BY_ENCODING = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
@@ -114,8 +117,8 @@ class Masker:
         return False
 
     def _fragment_spans(self, text: str) -> list[tuple[int, int, str]]:
-        """Spans of `text` that are pieces (>= FRAGMENT_MIN characters) of a secret, never
-        crossing whitespace (a piece is matched only within a run of the secret's characters)."""
+        """Spans of `text` that are pieces (>= FRAGMENT_MIN characters) of a secret, each within
+        one run of the secret (see `_LINE_RUN_RE`)."""
         spans: list[tuple[int, int, str]] = []
         for gram, source, offset, run_start, run_end in self._windows:
             index = text.find(gram)
@@ -222,7 +225,8 @@ def _fragment_windows(secrets: list[Secret]) -> list[tuple[str, str, int, int, i
         for source in dict.fromkeys((secret.value[len(keep) :], *secret.forms)):
             if len(source) < _FRAGMENT_SOURCE_MIN:
                 continue
-            for run in _RUN_RE.finditer(source):
+            runs = _WORD_RUN_RE if "\n" in source or "\\n" in source else _LINE_RUN_RE
+            for run in runs.finditer(source):
                 run_start, run_end = run.span()
                 for offset in range(run_start, run_end - _GRAM + 1, _STRIDE):
                     if len(windows) >= _MAX_WINDOWS:

@@ -34,6 +34,19 @@ _KV_AFTER_RE = re.compile(
     )""",
     re.X,
 )
+# `<password>value</password>`, `<ApiKey>value</ApiKey>` (XML config, SOAP).
+_XML_ELEMENT_RE = re.compile(r">[ \t]{0,8}(?P<v>[^<>\s]{1,4096})[ \t]{0,8}</")
+
+
+def _starts_line(text: str, start: int) -> bool:
+    """Whether only indentation, a list dash or `export` precede `start` on its line."""
+    line_start = text.rfind("\n", max(0, start - 80), start) + 1
+    if line_start == 0 and start > 80:
+        return False
+    before = text[line_start:start].strip(" \t-")
+    return before in ("", "export", "set")
+
+
 KV_KEYWORDS = (
     "pass", "pwd", "secret", "token", "key", "sig", "auth", "sess", "sid", "cred",
 )
@@ -101,9 +114,32 @@ def name_class(name: str) -> tuple[int, str, str]:
     return 0, "", ""
 
 
-def _accept_named(value: str, strength: int, kind: str) -> bool:
-    if is_placeholder(value) or any(c.isspace() for c in value):
+# Words of the messages a form answers with (`"password": "must be at least 8 characters"`):
+# a value holding one is not a passphrase.
+_MESSAGE_WORDS = frozenset(
+    {"is", "be", "must", "required", "invalid", "too", "short", "long", "blank", "empty", "characters",
+     "match", "least", "should", "cannot", "can't", "not", "missing", "incorrect", "wrong", "field",
+     "password", "please", "enter", "contain", "contains", "expired", "was", "are", "has", "have"}
+)
+
+
+def _passphrase(value: str) -> bool:
+    """`correct horse battery staple`: a few words, no sentence punctuation, no message words."""
+    words = value.split(" ")
+    return (
+        2 <= len(words) <= 8
+        and all(words)
+        and not value.endswith((".", "!", "?"))
+        and _MESSAGE_WORDS.isdisjoint(word.lower() for word in words)
+        and not is_placeholder(value)
+    )
+
+
+def _accept_named(value: str, strength: int, kind: str, quoted: bool = False) -> bool:
+    if is_placeholder(value):
         return False
+    if any(c.isspace() for c in value):
+        return quoted and kind == "password" and _passphrase(value)
     if value.lower().startswith(("pk_live_", "pk_test_")):
         return False
     if kind == "password":
@@ -136,6 +172,13 @@ def scan_named(view: View) -> Iterator[Hit]:
             strength, kind, label = name_class(name) if name else (0, "", "")
             if not strength:
                 continue
+            if text.startswith(">", end) and start > 0 and text[start - 1] == "<":
+                element = _XML_ELEMENT_RE.match(text, end)
+                value = element.group("v") if element else None
+                if value is not None and _accept_named(value, strength, kind):
+                    yield Hit(Secret(kind, label, value, MASK), element.start("v"), element.end("v"),
+                              PRIORITY_NAMED)
+                continue
             match = _KV_AFTER_RE.match(text, end)
             if match is None:
                 continue
@@ -150,8 +193,14 @@ def scan_named(view: View) -> Iterator[Hit]:
             # field and gives no value.
             if match.group("sep") == "," and (group == "v4" or not credential_like(value or "")):
                 continue
-            if value is not None and _accept_named(value, strength, kind):
-                value_start = match.start(group)
+            value_start = match.start(group) if value is not None else -1
+            if group == "v4" and kind == "password" and _starts_line(text, start):
+                # YAML, env and properties files: an unquoted value runs to the end of the line.
+                line_end = text.find("\n", value_start, value_start + 512)
+                rest = text[value_start : line_end if line_end >= 0 else value_start + 512].strip()
+                if rest != value and _passphrase(rest):
+                    value = rest
+            if value is not None and _accept_named(value, strength, kind, group != "v4" or " " in value):
                 yield Hit(Secret(kind, label, value, MASK), value_start, value_start + len(value),
                            PRIORITY_NAMED)
 
@@ -163,9 +212,25 @@ _NAMED_VALUE_RE = re.compile(
 )
 
 
+# .NET appSettings and other XML: <add key="ApiKey" value="..." />.
+_XML_PAIR_RE = re.compile(
+    r"(?:key|name)=\"(?P<name>[A-Za-z0-9_.:\-]{1,64})\"[ \t]{1,8}value=\"(?P<v>[^\"\r\n]{1,4096})\""
+)
+
+
 def scan_name_value_pairs(view: View) -> Iterator[Hit]:
-    """`{"key": "X-Api-Key", "value": "..."}` (Postman) and `{"name": ..., "value": ...}` (HAR)."""
+    """`{"key": "X-Api-Key", "value": "..."}` (Postman), `{"name": ..., "value": ...}` (HAR) and
+    `<add key="ApiKey" value="..." />` (XML)."""
     text = view.text
+    for index in occurrences(view.low, 'value="'):
+        back = max(0, index - 100)
+        opener = max(view.low.rfind('key="', back, index), view.low.rfind('name="', back, index))
+        match = _XML_PAIR_RE.match(text, opener) if opener >= 0 else None
+        if match is None:
+            continue
+        strength, kind, label = name_class(match.group("name"))
+        if strength and _accept_named(match.group("v"), strength, kind):
+            yield Hit(Secret(kind, label, match.group("v"), MASK), match.start("v"), match.end("v"), PRIORITY_NAMED)
     for index in occurrences(view.low, '"value"'):
         back = max(0, index - 200)
         opener = max(text.rfind('"key"', back, index), text.rfind('"name"', back, index))

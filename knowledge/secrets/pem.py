@@ -1,4 +1,5 @@
-"""PEM private-key blocks (`-----BEGIN ... PRIVATE KEY-----`), whole or truncated, also JSON-escaped."""
+"""PEM private-key blocks (`-----BEGIN ... PRIVATE KEY-----`), whole or truncated, also JSON-escaped;
+and the private part of PuTTY key files (`Private-Lines: N` then N lines of base64)."""
 
 from __future__ import annotations
 
@@ -57,3 +58,33 @@ def scan_pem(text: str) -> Iterator[Hit]:
             stop,
             PRIORITY_SHAPE,
         )
+
+
+_PPK_RE = re.compile(r"Private-Lines:[ \t]{0,4}(?P<n>[0-9]{1,3})[ \t]{0,4}\r?\n")
+_PPK_LINE_RE = re.compile(r"[ \t]{0,8}(?P<line>[A-Za-z0-9+/=]{4,128})[ \t]{0,8}(?:\r?\n|$)")
+
+
+def scan_ppk(text: str) -> Iterator[Hit]:
+    """The private lines of a PuTTY `.ppk` key."""
+    index = text.find("Private-Lines:")
+    for _ in range(MAX_MATCHES_PER_DETECTOR):
+        if index < 0:
+            return
+        match = _PPK_RE.match(text, index)
+        index = text.find("Private-Lines:", index + 1)
+        if match is None:
+            continue
+        pos, lines = match.end(), []
+        for _ in range(min(int(match.group("n")), 64)):
+            line = _PPK_LINE_RE.match(text, pos)
+            if line is None:
+                break
+            lines.append(line.group("line"))
+            pos = line.end()
+        material = "".join(lines)
+        if len(material) < 16 or repeated(material):
+            continue
+        start = match.end()
+        value = text[start:pos].rstrip("\r\n")
+        yield Hit(Secret("private_key", "PuTTY private key", value, MASK, True, tuple(lines)),
+                  start, start + len(value), PRIORITY_SHAPE)

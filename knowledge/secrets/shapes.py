@@ -16,7 +16,7 @@ from typing import Any
 
 from knowledge.secrets.entropy import mixed_classes
 from knowledge.secrets.model import MASK, PRIORITY_SHAPE, Hit, Secret
-from knowledge.secrets.pem import scan_pem
+from knowledge.secrets.pem import scan_pem, scan_ppk
 from knowledge.secrets.placeholders import is_shape_placeholder
 from knowledge.secrets.view import WORD, View, occurrences
 
@@ -182,6 +182,8 @@ _SHAPES: tuple[_Shape, ...] = (
            random_body=True,
            labels={"hvs.": "HashiCorp Vault service token", "hvb.": "HashiCorp Vault batch token",
                    "hvr.": "HashiCorp Vault recovery token"}),
+    _shape("age_secret_key", "age secret key", ["AGE-SECRET-KEY-1"],
+           r"(?P<keep>AGE-SECRET-KEY-)1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}", left="token"),
     _shape("jwt", "JSON Web Token", ["eyJ"],
            r"(?P<keep>eyJ)" + _B64URL + r"{12,8192}\." + _B64URL + r"{8,65536}(?:\." + _B64URL
            + r"{0,8192}){1,3}",
@@ -303,6 +305,8 @@ def scan_shapes(view: View) -> Iterator[Hit]:
     seen: set[tuple[str, str, int]] = set()
     if "private key" in view.low:
         yield from scan_pem(text)
+    if "private-lines:" in view.low:
+        yield from scan_ppk(text)
     for prefix in _AWS_LEGACY_LOW:
         for index in occurrences(view.low, prefix) if prefix in view.low else ():
             match = _AWS_LEGACY_SESSION_RE.match(text, index)
