@@ -961,6 +961,10 @@ def _build(t: _Transfer, shell_notes: list[str]) -> HttpRequest | None:
                                        ("-F", bool(t.form)), ("-T", bool(t.uploads))) if used]  # fmt: skip
     if len(sending) > 1:
         notes.append(f"{' and '.join(sending)} together: curl refuses to mix them")
+    elif t.use_get and t.has_post and (t.form or t.uploads):
+        # -G makes the -d data a GET, which cannot also send a form or an upload
+        other = "-F" if t.form else "-T"
+        notes.append(f"-G (with -d) and {other} together: curl refuses to mix them")
     if t.no_body:
         method = "HEAD"
     elif t.has_post and t.use_get:

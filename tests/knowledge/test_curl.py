@@ -148,6 +148,8 @@ def test_form_with_a_custom_content_type_sends_it_last() -> None:
         ("curl -d a=1 -T f.txt https://x", "-d and -T together"),
         ("curl -F a=1 -T f.txt https://x", "-F and -T together"),
         ("curl -I -T f.txt https://x", "-I and -T together"),
+        ("curl -G -d a=1 -F b=2 https://x", "-G (with -d) and -F together"),
+        ("curl -G -d a=1 -T f.txt https://x", "-G (with -d) and -T together"),
     ],
 )
 def test_one_way_of_sending_per_request(command: str, note: str) -> None:
