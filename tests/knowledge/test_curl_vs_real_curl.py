@@ -85,6 +85,10 @@ EXPECTED_DIFFERENCES: dict[str, str] = {
     "docker-socket-get": "--unix-socket: curl talks to a socket file, not to the capture server",
     "docker-socket-post": "--unix-socket: curl talks to a socket file, not to the capture server",
     "gcloud-command-substitution": "$(gcloud ...) is run by bash; the parser keeps it verbatim by design",
+    "az-command-substitution": "$(az ...) is run by bash; the parser keeps it verbatim by design",
+    "h2c-upgrade": "--http2 on http://: curl 7.88 sends Connection first and a 32 MiB window in "
+    "HTTP2-Settings (AAMAAABkAAQCAAAAAAIAAAAA); curl 8.18 (its -v output) sends Upgrade, "
+    "HTTP2-Settings AAMAAABkAAQAAQAAAAIAAAAA (64 KiB), then Connection",
     "slack-webhook-url-variable": "the URL is only $SLACK_WEBHOOK_URL: nothing to send it to",
     "okta-placeholder-host": "the host is ${yourOktaDomain}: nothing to send it to",
     "postman-absolute-form-file": "the form file is /path/to/file.pdf, which the harness does "
