@@ -11,14 +11,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
 from bot.handlers import register_all
 from bot.services import Services
+from bot.slack_client import RetryingRespond
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,26 @@ class BotAuthorization:
         return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=self.client.token)
 
 
+class OneLineLog(logging.Filter):
+    """Bolt's own log lines on one line each, without tracebacks.
+
+    Our listeners only ack and hand over (failures in the work are logged by services.logged),
+    so what Bolt logs is about requests it could not route: an "Unhandled request" warning
+    with a ten-line code suggestion, or a traceback. One line says the same to an operator and
+    keeps a flood of odd requests from flooding the log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            message = f"{message} ({type(error).__name__}: {error})"
+        first = message.strip().splitlines()[0] if message.strip() else ""
+        record.msg, record.args, record.exc_info, record.exc_text = first[:500], None, None, None
+        record.stack_info = None
+        return True
+
+
 def create_app(services: Services, *, verify_token: bool = True,
                workers: int = LISTENER_WORKERS) -> App:
     """A Bolt app over `services` (its settings, client and memory).
@@ -89,7 +111,20 @@ def create_app(services: Services, *, verify_token: bool = True,
         authorize=lambda enterprise_id, team_id: authorization.authorize(enterprise_id, team_id),
         process_before_response=False,
         listener_executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="listener"),
-        logger=logging.getLogger("bot.app"),
+        logger=_bolt_logger(),
     )
+    @app.middleware
+    def retrying_respond(context: BoltContext, next: Callable[[], None]) -> None:
+        # Listeners' `respond` retries a response_url that answers 429 or 5xx (see RetryingRespond).
+        context["respond"] = RetryingRespond(context.response_url)
+        next()
+
     register_all(app, services)
     return app
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("bot.app")
+    if not any(isinstance(f, OneLineLog) for f in logger.filters):
+        logger.addFilter(OneLineLog())
+    return logger

@@ -6,6 +6,9 @@ own handlers: 429 waits Retry-After then retries; 5xx and dropped connections ba
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -14,8 +17,11 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 from bot.config import Settings, slack_api_url
+
+log = logging.getLogger(__name__)
 
 # Slack asks clients to honour Retry-After; a handful of tries covers a busy minute.
 RATE_LIMIT_RETRIES = 5
@@ -51,3 +57,29 @@ def make_client(token: str | None = None, base_url: str | None = None,
         timeout=TIMEOUT_SECONDS,
         retry_handlers=retry_handlers(),
     )
+
+
+class RetryingRespond:
+    """`respond(...)` for a response_url, retried like the Web API client.
+
+    Bolt's own `respond` posts once with a bare WebhookClient: a 429 (with Retry-After) or a 5xx
+    from the response_url returned a failed response nobody looked at, and the slash command's
+    answer was lost. This one waits Retry-After and retries (slack-sdk's handlers), and logs a
+    final failure. Without a response_url it logs and does nothing instead of raising.
+    """
+
+    def __init__(self, response_url: str | None) -> None:
+        self.response_url = response_url
+
+    def __call__(self, text: str | dict[str, Any] = "", **fields: Any) -> WebhookResponse | None:
+        if not self.response_url:
+            log.info("nothing to answer through: the request had no response_url")
+            return None
+        message: dict[str, Any] = dict(text) if isinstance(text, dict) else {"text": text}
+        message.update({key: value for key, value in fields.items() if value is not None})
+        client = WebhookClient(url=self.response_url, timeout=TIMEOUT_SECONDS,
+                               retry_handlers=retry_handlers())
+        response = client.send_dict(message)
+        if response.status_code >= 300:
+            log.warning("response_url answered %s: %s", response.status_code, str(response.body)[:200])
+        return response
