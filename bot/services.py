@@ -13,7 +13,8 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for_futures
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -53,6 +54,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 Respond = Callable[..., Any]
 
+# Work after the ack (engine, database, Web API) runs on this many threads, apart from Bolt's
+# listener pool: a listener only acks and hands over, so an ack never queues behind slow work
+# (a Slack 429 with Retry-After on a thread read, a locked database).
+WORK_THREADS = 32
+# On shutdown, work already acked gets this long to finish (Slack will not resend it).
+DRAIN_SECONDS = 10.0
 # Ephemeral answers are regenerated for "Share in channel" from this cache (or from storage).
 SHARE_CACHE_SIZE = 2_000
 # Channel message subtypes that are still a person talking to us.
@@ -105,6 +112,31 @@ class Services:
         self._diagnose("429")
         self._shares: OrderedDict[str, tuple[Diagnosis, Recurrence | None]] = OrderedDict()
         self._shares_lock = threading.Lock()
+        self._work = ThreadPoolExecutor(max_workers=WORK_THREADS, thread_name_prefix="work")
+        self._in_flight: set[Future[Any]] = set()
+        self._in_flight_lock = threading.Lock()
+
+    # -- after the ack ------------------------------------------------------------------------
+    def background(self, job: Callable[..., Any], *args: Any) -> Future[Any]:
+        """Run `job(*args)` on the work pool; a failure is logged on one line, never raised."""
+        future = self._work.submit(logged, job, *args)
+        with self._in_flight_lock:
+            self._in_flight.add(future)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, future: Future[Any]) -> None:
+        with self._in_flight_lock:
+            self._in_flight.discard(future)
+
+    def close(self, timeout: float = DRAIN_SECONDS) -> None:
+        """Let acked work finish (bounded), then stop taking more."""
+        with self._in_flight_lock:
+            pending = set(self._in_flight)
+        if pending:
+            wait_for_futures(pending, timeout=timeout)
+        self._work.shutdown(wait=False, cancel_futures=True)
+        self.pacer.close()
 
     # -- infrastructure -----------------------------------------------------------------------
     def healthy(self) -> bool:
@@ -483,6 +515,16 @@ def _int(value: Any) -> int | None:
 
 def _unavailable() -> Message:
     return render_notice(":warning: Team memory is unavailable right now; please try again shortly.")
+
+
+def logged(job: Callable[..., Any], *args: Any) -> Any:
+    try:
+        return job(*args)
+    except Exception as exc:
+        name = getattr(job, "__name__", "work")
+        log.warning("%s failed: %s: %s", name, type(exc).__name__, str(exc).splitlines()[0][:300] if str(exc) else "")
+        log.debug("%s failed", name, exc_info=True)
+        return None
 
 
 def _log_failure(future: Future[Any]) -> None:

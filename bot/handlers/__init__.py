@@ -1,8 +1,9 @@
 """Bolt listeners: thin adapters from Slack payloads to `bot.services.Services`.
 
 Each module registers its listeners with `register(app, services)`. Events are acked by Bolt
-before the listener runs; commands, shortcuts, actions and views call `ack()` first thing, so the
-work (engine, database, Web API) always happens after Slack has its answer.
+before the listener runs; commands, shortcuts, actions and views call `ack()` first thing. Then
+the listener hands the work (engine, database, Web API) to `services.background`, so Bolt's
+listener threads are free within microseconds and no ack ever waits behind slow work.
 """
 
 from __future__ import annotations

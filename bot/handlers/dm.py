@@ -16,7 +16,10 @@ def register(app: App, services: Services) -> None:
         # Only DMs are subscribed; edits, deletions and our own messages arrive too and are skipped.
         if event.get("channel_type") != "im" or event.get("bot_id"):
             return
-        team = team_of(context, body)
-        if not services.claim(team, body.get("event_id")):
-            return
-        services.on_direct_message(team, event, context.bot_user_id, context.bot_id)
+        services.background(direct_message, team_of(context, body), body.get("event_id"), event,
+                            context.bot_user_id, context.bot_id)
+
+    def direct_message(team: str, event_id: str | None, event: dict[str, Any],
+                       bot_user_id: str | None, bot_id: str | None) -> None:
+        if services.claim(team, event_id):
+            services.on_direct_message(team, event, bot_user_id, bot_id)

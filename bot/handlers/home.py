@@ -15,7 +15,9 @@ def register(app: App, services: Services) -> None:
     def on_home_opened(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
         if event.get("tab", "home") != "home" or not event.get("user"):
             return
-        team = team_of(context, body)
-        if not services.claim(team, body.get("event_id")):
-            return
-        services.on_home_opened(team, str(event["user"]))
+        services.background(home_opened, team_of(context, body), body.get("event_id"),
+                            str(event["user"]))
+
+    def home_opened(team: str, event_id: str | None, user: str) -> None:
+        if services.claim(team, event_id):
+            services.on_home_opened(team, user)

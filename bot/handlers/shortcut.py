@@ -16,4 +16,5 @@ def register(app: App, services: Services) -> None:
     @app.shortcut(CALLBACK_ID)
     def on_shortcut(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
         ack()
-        services.on_shortcut(team_of(context, body), body, respond, context.bot_user_id, context.bot_id)
+        services.background(services.on_shortcut, team_of(context, body), body, respond,
+                            context.bot_user_id, context.bot_id)

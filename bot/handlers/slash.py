@@ -15,4 +15,4 @@ def register(app: App, services: Services) -> None:
     @app.command(COMMAND)
     def on_command(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
-        services.on_command(body, respond)
+        services.background(services.on_command, body, respond)

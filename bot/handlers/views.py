@@ -18,4 +18,4 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors={FIX_BLOCK_ID: "Say in a few words what fixed it."})
             return
         ack()
-        services.on_fix_submitted(team_of(context, body), body)
+        services.background(services.on_fix_submitted, team_of(context, body), body)
