@@ -67,9 +67,14 @@ _SHAPE_PLACEHOLDER_FRAGMENTS = (
 _ENV_NAME_RE = re.compile(r"[A-Z][A-Z_]{1,63}")
 # `localStorage.getItem`, `config.apiKey`, `settings.SECRET_KEY`: code that holds the value.
 _CODE_REF_RE = re.compile(r"[A-Za-z_$][A-Za-z_$]{0,63}(?:\.[A-Za-z_$][A-Za-z_$]{0,63}){1,8}")
+# `getToken()`, `localStorage.getItem('token')`, `os.getenv("API_KEY")`: a call that returns it.
+# (Unclosed too: a header value read up to a quote stops at `getItem(`, and trailing `)` is
+# stripped from tokens.)
+_CODE_CALL_RE = re.compile(r"[A-Za-z_$][\w$]{0,63}(?:\.[A-Za-z_$][\w$]{0,63}){0,8}\([^()]{0,80}\)?")
+
 # Words that, in a value with no digits, name a credential rather than being one.
 _CREDENTIAL_WORDS = ("token", "key", "secret", "pass", "pwd", "auth", "credential", "cred")
-_CAMEL_RE = re.compile(r"[a-z][A-Z]")
+_CAMEL_RE = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")  # authToken, APIToken
 # `FAKE` marks a made-up value when it stands apart (`FAKE1234`, `sk_test_FAKE_KEY`,
 # `A21AAFAKEFAKE`); inside a random key it is chance.
 _FAKE_AT_EDGE = ("_fake", "-fake", ".fake", "fake_", "fake-", "fake.", "fakefake")
@@ -131,6 +136,11 @@ def is_placeholder(value: str) -> bool:
     if _ENV_NAME_RE.fullmatch(value) or _credential_name(value, low):
         return True
     if "." in value and _CODE_REF_RE.fullmatch(value):
+        return True
+    if "(" in value and _CODE_CALL_RE.fullmatch(value):
+        return True
+    # `sk_test_xxx`, `ghp_xxx`, `key-xxx`: a prefix, a separator and a few x's.
+    if low.endswith("xxx") and low.rstrip("x").endswith(("_", "-", ".")):
         return True
     return repeated(value)
 
