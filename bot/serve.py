@@ -8,6 +8,7 @@ port still serves /healthz for probes. The digest runs in-process once a minute.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import signal
@@ -23,9 +24,12 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import slack_request
 from bot.app import create_app
 from bot.config import Settings
 from bot.services import Services
@@ -63,7 +67,7 @@ class Runtime:
 
     def close(self) -> None:
         self._stop.set()
-        self.services.pacer.close()
+        self.services.close()
         if self.memory is not None:
             self.memory.close()
 
@@ -99,34 +103,93 @@ def build(settings: Settings, memory: Memory | None = None, *, use_memory: bool 
 
 
 def make_wsgi(runtime: Runtime, events: bool = True) -> WSGIApp:
-    """The one WSGI app: /healthz always, /slack/events in HTTP mode."""
+    """The one WSGI app: /healthz and /livez always, /slack/events in HTTP mode.
+
+    Requests to /slack/events pass the gate in bot/slack_request.py first: unsigned or stale
+    ones get 401 before anything is parsed, malformed ones 400, so Bolt only sees what Slack
+    sends. Known paths answer 405 (with Allow) to other methods; HEAD gets headers only.
+    """
     bolt = SlackRequestHandler(runtime.app, path=EVENTS_PATH) if events else None
+    secret = runtime.settings.signing_secret
+    routes = {HEALTH_PATH: ("GET", "HEAD"), LIVE_PATH: ("GET", "HEAD")}
+    if bolt is not None:
+        routes[EVENTS_PATH] = ("POST",)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO") or ""
-        method = environ.get("REQUEST_METHOD") or ""
-        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+        method = (environ.get("REQUEST_METHOD") or "").upper()
+        allowed = routes.get(path)
+        if allowed is None:
+            return _plain(start_response, "404 Not Found", b"not found", method)
+        if method not in allowed:
+            return _plain(start_response, "405 Method Not Allowed", b"method not allowed", method,
+                          [("Allow", ", ".join(allowed))])
+        if path == HEALTH_PATH:
             healthy = runtime.services.healthy()
             body = json.dumps({"ok": healthy, "database": healthy}).encode()
-            start_response("200 OK" if healthy else "503 Service Unavailable",
-                           [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-            return [body]
-        if path == LIVE_PATH and method in ("GET", "HEAD"):
-            start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
-            return [b"ok"]
-        if path == EVENTS_PATH and bolt is not None and method == "POST":
-            try:
-                length = int(environ.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                length = -1
-            if length < 0 or length > MAX_REQUEST_BYTES:
-                start_response("413 Payload Too Large", [("Content-Type", "text/plain")])
-                return [b"too large"]
-            return bolt(environ, start_response)
-        start_response("404 Not Found", [("Content-Type", "text/plain")])
-        return [b"not found"]
+            return _send(start_response, "200 OK" if healthy else "503 Service Unavailable",
+                         "application/json", body, method)
+        if path == LIVE_PATH:
+            return _plain(start_response, "200 OK", b"ok", method)
+        return _slack_events(environ, start_response, bolt, secret)
 
     return application
+
+
+def _slack_events(environ: dict[str, Any], start_response: Callable[..., Any],
+                  bolt: SlackRequestHandler | None, secret: str | None) -> Iterable[bytes]:
+    raw_length = str(environ.get("CONTENT_LENGTH") or "0").strip()
+    if not raw_length.isdigit():
+        return _json(start_response, "400 Bad Request", {"error": "bad content length"})
+    length = int(raw_length)
+    if length > MAX_REQUEST_BYTES:
+        return _json(start_response, "413 Payload Too Large", {"error": "too large"})
+    stream = environ.get("wsgi.input")
+    body = stream.read(length) if stream is not None and length else b""
+    headers = {key: environ.get(f"HTTP_{key}") for key in
+               ("X_SLACK_REQUEST_TIMESTAMP", "X_SLACK_SIGNATURE")}
+    if not slack_request.signature_ok(secret, body, headers["X_SLACK_REQUEST_TIMESTAMP"],
+                                      headers["X_SLACK_SIGNATURE"]):
+        log.info("refused a request with a missing, wrong or stale Slack signature")
+        return _json(start_response, "401 Unauthorized", {"error": "invalid request"})
+    try:
+        payload = slack_request.validate(body, environ.get("CONTENT_TYPE"))
+    except slack_request.BadRequest as exc:
+        log.info("refused a signed but malformed request: %s", exc)
+        return _json(start_response, "400 Bad Request", {"error": "bad request"})
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    assert bolt is not None
+    try:
+        response = bolt.dispatch(WsgiHttpRequest(environ))
+    except Exception as exc:  # a payload shape the gate did not foresee: still not a 500
+        log.warning("could not dispatch a Slack request: %s: %s", type(exc).__name__, exc)
+        return _json(start_response, "400 Bad Request", {"error": "bad request"})
+    if response.status == 500:
+        # Our listeners ack before any work, so a 500 here is Bolt failing on the payload.
+        return _json(start_response, "400 Bad Request", {"error": "bad request"})
+    if response.status == 404 and payload.get("type") == "event_callback":
+        # An event nobody listens to: acknowledge it, or Slack retries it and counts failures.
+        return _send(start_response, "200 OK", "text/plain; charset=utf-8", b"")
+    wsgi = WsgiHttpResponse(status=response.status, headers=response.headers, body=response.body)
+    start_response(wsgi.status, wsgi.get_headers())
+    return wsgi.get_body()
+
+
+def _send(start_response: Callable[..., Any], status: str, content_type: str, body: bytes,
+          method: str = "GET", extra: list[tuple[str, str]] | None = None) -> Iterable[bytes]:
+    start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body))),
+                            *(extra or [])])
+    return [b""] if method == "HEAD" else [body]
+
+
+def _plain(start_response: Callable[..., Any], status: str, body: bytes, method: str = "GET",
+           extra: list[tuple[str, str]] | None = None) -> Iterable[bytes]:
+    return _send(start_response, status, "text/plain; charset=utf-8", body, method, extra)
+
+
+def _json(start_response: Callable[..., Any], status: str, data: dict[str, Any]) -> Iterable[bytes]:
+    return _send(start_response, status, "application/json", json.dumps(data).encode())
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -245,7 +308,11 @@ def start_socket_mode(runtime: Runtime, app_token: str) -> SocketModeHandler:
 def run(host: str, port: int) -> int:
     """Run until SIGINT/SIGTERM. Returns the exit status (2: missing configuration)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:  # a malformed number in the environment: say which
+        sys.stderr.write(f"apierror: {exc}\n")
+        return 2
     socket_mode = settings.app_token is not None
     missing = [name for name, value in (("SLACK_BOT_TOKEN", settings.bot_token),
                                         ("SLACK_SIGNING_SECRET", settings.signing_secret or socket_mode))
