@@ -83,7 +83,16 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from bot.serve import run
 
-    port = args.port if args.port is not None else int(os.environ.get("PORT", "3000"))
+    port = args.port
+    if port is None:
+        raw = os.environ.get("PORT", "").strip() or "3000"
+        if not raw.isdigit() or not 0 <= int(raw) <= 65535:
+            sys.stderr.write(f"apierror: PORT must be a port number, not {raw[:40]!r}\n")
+            return EXIT_USAGE
+        port = int(raw)
+    if not 0 <= port <= 65535:
+        sys.stderr.write(f"apierror: --port must be from 0 to 65535, not {port}\n")
+        return EXIT_USAGE
     return run(host=args.host, port=port)
 
 
@@ -134,7 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help exits 0, errors exit 2
         return int(exc.code or 0)
     if args.command is None:
-        parser.print_help(sys.stderr)
+        # One line, like every other usage error (`apierror --help` prints the full help).
+        sys.stderr.write(f"apierror: give a command: {', '.join(COMMANDS)} (try `apierror --help`)\n")
         return EXIT_USAGE
     try:
         return COMMANDS[args.command](args)
@@ -143,5 +153,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # one line, never a traceback
-        sys.stderr.write(f"apierror: {args.command} failed: {type(exc).__name__}: {exc}\n")
+        sys.stderr.write(f"apierror: {args.command} failed: {one_line(exc)}\n")
         return EXIT_FAILURE
+
+
+def one_line(exc: BaseException) -> str:
+    """`Type: first line of the message`: database drivers put hints and URLs on later lines."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return f"{type(exc).__name__}: {lines[0][:300]}" if lines else type(exc).__name__
