@@ -420,8 +420,14 @@ def _read_options(words: list[str], stdin: _Stdin | None = None) -> list[_Transf
                 t.note(f"{match.problem or word}: curl refuses the command (skipped here)")
                 i += 1
                 continue
-            if match.by_prefix:
-                t.note(f"{word.split('=', 1)[0]} read as --{option.name} (abbreviated)")
+            if match.folded:
+                t.note(f"{word.split('=', 1)[0]}: curl 8 refuses option names in another case "
+                       f"(older curls read it as --{option.name})")  # fmt: skip
+            elif match.by_prefix:
+                # curl 8 looks long names up exactly; curl 7 took an unambiguous prefix. The
+                # paste is read the old way for the diagnosis, and the refusal noted.
+                t.note(f"{word.split('=', 1)[0]}: curl 8 refuses abbreviated option names "
+                       f"(older curls read it as --{option.name})")  # fmt: skip
             if option.name == "next":
                 t = _next_transfer(transfers, t)
                 i += 1

@@ -367,7 +367,8 @@ class LongMatch:
 
     `option` is None when nothing matched (`problem` says why). `negated` is the `--no-` form,
     `expand` the `--expand-` form, `value` the argument given as `--name=value`, and
-    `by_prefix` says only an unambiguous prefix matched (older curls accepted `--sil`).
+    `by_prefix` says only an unambiguous prefix matched (older curls accepted `--sil`),
+    `folded` that the name matched only without case (older curls accepted `--Header`).
     """
 
     option: CurlOption | None
@@ -376,6 +377,7 @@ class LongMatch:
     value: str | None = None
     by_prefix: bool = False
     problem: str | None = None
+    folded: bool = False
 
 
 def _find(name: str) -> tuple[CurlOption | None, bool, str | None]:
@@ -394,7 +396,19 @@ def _find(name: str) -> tuple[CurlOption | None, bool, str | None]:
 
 
 def resolve_long(word: str) -> LongMatch:
-    """Resolve a word that starts with `--` (the dashes included) the way curl 8 does."""
+    """Resolve a word that starts with `--` (the dashes included) the way curl 8 does; failing
+    that, as curl 7 did without case (`folded`): curl 8 refuses such a name."""
+    match = _resolve(word)
+    name, sep, rest = word[2:].partition("=")
+    if match.option is None and name.lower() != name:
+        lowered = _resolve("--" + name.lower() + sep + rest)
+        if lowered.option is not None:
+            return LongMatch(lowered.option, lowered.negated, lowered.expand, lowered.value,
+                             lowered.by_prefix, folded=True)  # fmt: skip
+    return match
+
+
+def _resolve(word: str) -> LongMatch:
     body = word[2:]
     negated = expand = False
     if body.startswith("no-"):
