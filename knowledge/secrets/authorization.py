@@ -20,8 +20,17 @@ from knowledge.secrets.view import HEADERISH, View, keyword_at, occurrences
 _AUTH_AFTER_RE = re.compile(
     r"(?:\\?[\"'][ \t]{0,8}[:=,]|[ \t]{0,8}[:=])[ \t]{0,8}(?:\\?[\"'])?(?P<v>[^\r\n\"'`\\]{1,4096})"
 )
-# `Bearer x`, or `Bearer` at a line's end with the token indented on the next (a wrapped header).
-_BEARER_AFTER_RE = re.compile(r":?(?:[ \t]{1,4}|[ \t]{0,4}\n[ \t]{1,8})(?P<v>[A-Za-z0-9\-._~+/=|:]{8,4096})")
+# `Bearer x`, `Bearer "x"`, `"Bearer " + "x"`, Rust's `.bearer_auth("x")`, or `Bearer` at a line's
+# end with the token alone on the next, indented line (a wrapped header; a YAML key such as
+# `access_token:` on the next line is not a token).
+_BEARER_AFTER_RE = re.compile(
+    r"""(?:
+        :?[ \t\u00a0]{1,4}(?:["'][ \t]{0,4}\+[ \t]{0,4})?["']?(?P<v>[A-Za-z0-9\-._~+/=|:]{8,4096})
+      | _auth\([ \t]{0,4}["'](?P<c>[A-Za-z0-9\-._~+/=]{8,4096})["']
+      | [ \t]{0,4}\n[ \t]{1,8}(?P<w>[A-Za-z0-9\-._~+/=]{16,4096})[ \t"']{0,4}(?=\n|$)
+    )""",
+    re.X,
+)
 
 
 _AUTH_SKIP_SCHEMES = frozenset({"digest", "negotiate", "ntlm", "hoba", "mutual", "vapid"})
@@ -143,6 +152,7 @@ def scan_bearer(view: View, judged: set[str] | None = None) -> Iterator[Hit]:
         match = _BEARER_AFTER_RE.match(view.text, index + 6) if index >= consumed else None
         if match:
             consumed = match.end()
-            hit = token_hit(match.group("v"), match.start("v"), "Bearer token", judged)
+            group = next(g for g in ("v", "c", "w") if match.group(g) is not None)
+            hit = token_hit(match.group(group), match.start(group), "Bearer token", judged)
             if hit:
                 yield hit

@@ -28,6 +28,14 @@ _PUBLIC_COOKIES = frozenset(
 )
 
 
+def _bare_value_hit(part: str, start: int) -> Hit | None:
+    value = part.strip()
+    if len(value) < 16 or " " in value or is_placeholder(value) or not credential_like(value):
+        return None
+    value_start = start + part.find(value)
+    return Hit(Secret("cookie", "Cookie value", value, MASK), value_start, value_start + len(value), PRIORITY_STRUCTURE)
+
+
 def _cookie_hits(pairs: str, start: int, first_only: bool) -> Iterator[Hit]:
     """Values of `a=b; c=d` (a Cookie header, curl -b) or the first pair of a Set-Cookie."""
     offset = start
@@ -39,6 +47,12 @@ def _cookie_hits(pairs: str, start: int, first_only: bool) -> Iterator[Hit]:
         name, eq, value = part.partition("=")
         name = name.strip()
         stripped = value.strip()
+        if not eq and index == 0 and not first_only and ";" not in pairs:
+            # `Cookie: <token>`: a bare session value, no name.
+            bare = _bare_value_hit(part, part_start)
+            if bare:
+                yield bare
+            return
         if not eq or not name or not stripped or name.lower() in _SET_COOKIE_ATTRIBUTES:
             continue
         if name.lower() in _PUBLIC_COOKIES or name.lower().startswith("_ga_"):

@@ -22,14 +22,15 @@ from knowledge.secrets.view import View, occurrences
 # stop at `=` and `:` (padding `=` at the end allowed), so `a=b=c...` cannot make values overlap.
 _KV_AFTER_RE = re.compile(
     r"""(?:
-        \\?["']\]?[ \t]{0,8}(?P<sep>,|:=|=>|==|[:=])   # "name": / "name", (code) / ["name"] =
-      | [ \t]{0,8}(?::=|=>|==|[:=])              # name: / name= / name==value (HTTPie)
+        \\?["']\]?[ \t]{0,8}(?P<sep>,|:=|=>|==|[:=\uff1a])   # "name": / "name", (code) / ["name"] =
+      | [ \t\u00a0]{0,8}(?::=|=>|==|[:=\uff1a])     # name: / name= / name==value (HTTPie) / name：
     )
-    [ \t]{0,8}
+    [ \t\u00a0]{0,8}
     (?:
         \\"(?P<v1>[^"\\\r\n]{1,4096})\\"
       | "(?P<v2>(?:[^"\\\r\n]|\\.){1,4096})"
       | '(?P<v3>[^'\r\n]{1,4096})'
+      | `(?P<v5>[^`$\r\n]{1,4096})`                  # a JavaScript template literal without ${}
       | (?P<v4>[^\s"'`<>|,;&\\()\[\]{}=:]{1,4096}={0,3})
     )""",
     re.X,
@@ -88,7 +89,7 @@ def name_class(name: str) -> tuple[int, str, str]:
     if joined in _STRUCTURAL_NAMES:
         return 0, "", ""
     last = parts[-1]
-    password = last in ("pass", "pwd") or joined.endswith(
+    password = last in ("pass", "pwd", "sshpass", "storepass", "keypass", "dbpass") or joined.endswith(
         ("password", "passwd", "passphrase", "passcode", "passwordconfirmation")
     )
     strong = password or last == "sig" or joined.endswith(_STRONG_SUFFIXES)
@@ -182,7 +183,7 @@ def scan_named(view: View) -> Iterator[Hit]:
             match = _KV_AFTER_RE.match(text, end)
             if match is None:
                 continue
-            for group in ("v1", "v2", "v3", "v4"):
+            for group in ("v1", "v2", "v3", "v5", "v4"):
                 value = match.group(group)
                 if value is not None:
                     break

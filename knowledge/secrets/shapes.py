@@ -136,6 +136,11 @@ _SHAPES: tuple[_Shape, ...] = (
            r"discord(?:app)?\.com(?:\\?/)api(?:\\?/)(?:v\d{1,2}(?:\\?/))?webhooks(?:\\?/)\d{5,30}"
            r"(?:\\?/)(?P<v>[A-Za-z0-9_\-]{40,100})",
            lead="discord", keep_prefix=False),
+    _shape("teams_webhook", "Microsoft Teams incoming webhook URL", [],
+           r"(?:webhook\.office\.com(?:\\?/)webhookb2|outlook\.office(?:365)?\.com(?:\\?/)webhook)(?:\\?/)"
+           r"(?P<v>[0-9a-fA-F\-]{36}@[0-9a-fA-F\-]{36}(?:\\?/)IncomingWebhook(?:\\?/)[A-Za-z0-9]{32}(?:\\?/)"
+           r"[0-9a-fA-F\-]{36}(?:(?:\\?/)[A-Za-z0-9_\-]{1,80})?)",
+           lead="office", keep_prefix=False),
     _shape("telegram_bot_token", "Telegram bot token", [],
            r"\d{8,10}:AA[A-Za-z0-9_\-]{33}(?![A-Za-z0-9_\-])", lead=":", left="alnum",
            keep_prefix=False),
@@ -199,7 +204,10 @@ _NEAR_LEADS = tuple(
     [(s.lead, s) for s in _SHAPES if s.lead in ("ya29.", "SG.", "1//")]
     + [(lead, s) for s in _SHAPES if s.lead == "hv" for lead in ("hvs.", "hvb.", "hvr.")]
 )
-_FAR_LEADS = tuple((s.lead, s) for s in _SHAPES if s.lead in ("hooks.slack.com", "discord"))
+_FAR_LEADS = tuple(
+    [(s.lead, s) for s in _SHAPES if s.lead in ("hooks.slack.com", "discord")]
+    + [(lead, s) for s in _SHAPES if s.lead == "office" for lead in ("webhook.office.com", "outlook.office")]
+)
 _TELEGRAM = next(s for s in _SHAPES if s.kind == "telegram_bot_token")
 _LEAD_WINDOW = 128
 

@@ -31,10 +31,11 @@ _URL_CRED_AFTER_RE = re.compile(
 # A URL whose user name is itself the key: Sentry DSNs (`https://<key>@o1.ingest.sentry.io/2`),
 # `https://<token>@github.com/...`.
 _URL_USER_ONLY_RE = re.compile(r"(?P<user>[A-Za-z0-9_\-.~%]{16,256})@[A-Za-z0-9]")
-# requests/httpx `auth=("user", "pw")`, `HTTPBasicAuth("user", "pw")`, aiohttp `BasicAuth("u", "p")`.
+# requests/httpx `auth=("user", "pw")`, `HTTPBasicAuth("user", "pw")`, aiohttp `BasicAuth("u", "p")`,
+# Rust reqwest `.basic_auth("user", Some("pw"))`.
 _AUTH_TUPLE_AFTER_RE = re.compile(
     r"""[ \t]{0,4}(?:=[ \t]{0,4})?[(\[][ \t]{0,4}(?P<q1>["'])(?P<user>[^"'\r\n]{0,256})(?P=q1)[ \t]{0,4},"""
-    r"""[ \t]{0,4}(?P<q2>["'])(?P<pw>[^"'\r\n]{1,256})(?P=q2)"""
+    r"""[ \t]{0,4}(?:Some\()?(?P<q2>["'])(?P<pw>[^"'\r\n]{1,256})(?P=q2)"""
 )
 
 

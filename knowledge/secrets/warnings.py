@@ -25,6 +25,7 @@ _ADVICE: dict[str, str] = {
     "private_key": "replace the key pair now and delete the message.",
     "slack_webhook": "regenerate the webhook URL now and delete the message.",
     "discord_webhook": "delete or regenerate the webhook now and delete the message.",
+    "teams_webhook": "remove the webhook from the channel and add a new one, and delete the message.",
 }
 
 
