@@ -414,6 +414,29 @@ def _structural_cases() -> list[tuple[str, str, list[tuple[str, int]]]]:
         f"AAAAC3NzaC1lZDI1NTE5AAAAIHf7\nPrivate-Lines: 2\n{ppk_line}\n{rnd(r, 20, B64)}\nPrivate-MAC: ab12",
         ppk_line)
 
+    # separators and quoting people paste
+    add("nbsp_separator", f"password:\u00a0{pw}\nHTTP/1.1 401", pw)
+    add("fullwidth_colon", f"password：{pw}\nHTTP/1.1 401", pw)
+    add("js_template_literal", f"const apiKey = `{token}`;\n// 401 Unauthorized", token)
+    add("bearer_quoted", f'Authorization: Bearer "{token}"\nHTTP/1.1 401', token)
+    add("bearer_concatenated", f'headers = {{"Authorization": "Bearer " + "{token}"}}\n# 401', token)
+    add("rust_bearer_auth", f'client.get(url).bearer_auth("{token}").send().await?; // 401', token)
+    add("rust_basic_auth", f'client.get(url).basic_auth("alice", Some("{pw}")).send() // 401', pw)
+    add("cookie_bare_value", f"Cookie: {token}\nHTTP/1.1 401", token)
+    # other command lines
+    add("docker_login", f"docker login -u alice -p {pw} registry.example.com\nunauthorized", pw)
+    add("sqlcmd", f"sqlcmd -S db.example.com -U sa -P {pw} -Q 'select 1'\nLogin failed for user 'sa'.", pw)
+    add("az_login", f"az login -u alice@example.com -p {pw}\nAADSTS50126: Error validating credentials", pw)
+    add("mongosh", f'mongosh "mongodb://db:27017" -u admin -p {pw}\nMongoServerError: Authentication failed', pw)
+    add("htpasswd", f"htpasswd -b .htpasswd alice {pw}\n401 Unauthorized", pw)
+    add("keytool", f"keytool -importkeystore -srcstorepass {pw} -deststorepass {pw}\nkeytool error", pw)
+    add("sshpass_env", f"SSHPASS={pw} sshpass -e ssh deploy@host\nPermission denied", pw)
+    add("mysql_continued", f"mysql -h db.internal \\\n  -u root \\\n  -p{pw} app\nERROR 1045 (28000)", pw)
+    teams = (f"{rnd(r, 8, HEX)}-1111-4222-8333-{rnd(r, 12, HEX)}@{rnd(r, 8, HEX)}-2222-4333-8444-{rnd(r, 12, HEX)}"
+             f"/IncomingWebhook/{rnd(r, 32)}/{rnd(r, 8, HEX)}-3333-4444-8555-{rnd(r, 12, HEX)}")
+    add("teams_webhook", f"curl -H 'Content-Type: application/json' -d '{{\"text\":\"hi\"}}' "
+        f"https://acme.webhook.office.com/webhookb2/{teams}\n400 Bad Request", teams.split("/")[2])
+
     # multiple secrets in one paste
     gh, sk = "ghp_" + rnd(r, 36), "sk_live_51" + rnd(r, 97)
     add("multiple", f"curl -u alice:{pw} -H 'X-Api-Key: {token}' -H 'X-GitHub-Token: {gh}' "
@@ -500,6 +523,12 @@ NOT_SECRETS = [
     '{"next_page_token": "CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA0dmVkN", "max_tokens": 1024}',
     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\nHTTP/1.1 400",
     "https://login.example.com/callback?code=4/0AQlEd8x&state=af0ifjsldkj -> 400 invalid_grant",
+    "token_type: Bearer\n  expires_in: 3600\n  access_token: $TOKEN\nHTTP/1.1 401",
+    "components:\n  securitySchemes:\n    bearerAuth:\n      scheme: Bearer\n      bearerFormat: JWT\n401",
+    "docker run -p 8080:80 -p 8443:443 app:latest\nError response from daemon: 401",
+    "mysql -u root -p app\nEnter password:\nERROR 1045 (28000): Access denied",
+    "keytool -list -keystore keystore.jks -storepass changeit\nkeytool error",
+    "Cookie: accept-all-cookies\nHTTP/1.1 401",
 ]
 
 
