@@ -9,6 +9,9 @@ still answer with the diagnosis alone.
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,6 +38,11 @@ MAX_TOP_DAYS = 365
 MAX_TOP_LIMIT = 50
 # Each PostgreSQL statement the app runs is cut off after this long.
 STATEMENT_TIMEOUT_MS = 15_000
+# While the schema may be missing (the database was down or empty at start, or was replaced),
+# look again at most this often.
+SCHEMA_CHECK_SECONDS = 5.0
+
+log = logging.getLogger(__name__)
 
 
 class MemoryUnavailable(RuntimeError):
@@ -196,9 +204,18 @@ def trend(count: int, previous_count: int, first_seen: datetime, window_start: d
 class Memory:
     """Team memory over one database. Thread-safe: each call uses its own session."""
 
-    def __init__(self, database_url: str, *, create: bool = False) -> None:
+    def __init__(self, database_url: str, *, create: bool = False,
+                 repair_schema: bool = False) -> None:
+        """`create`: bring the schema up to date now (MemoryUnavailable if that fails).
+        `repair_schema`: whenever the schema may be missing or behind (the database was down
+        or empty at start, or was replaced), bring it up to date once the database answers: a
+        server that starts before its database must not stay without tables until restarted."""
         self.engine: Engine = make_engine(database_url, statement_timeout_ms=STATEMENT_TIMEOUT_MS)
         self._sessions = make_sessionmaker(self.engine)
+        self._repair = repair_schema
+        self._schema_lock = threading.Lock()
+        self._check_schema = repair_schema and not create
+        self._last_schema_check = float("-inf")
         if create:
             from bot.store.migrate import upgrade
 
@@ -210,24 +227,62 @@ class Memory:
     def close(self) -> None:
         self.engine.dispose()
 
+    def _repair_schema(self) -> None:
+        """When the schema may be missing or behind, upgrade it (at most every few seconds)."""
+        if not self._check_schema:
+            return
+        with self._schema_lock:
+            if not self._check_schema or \
+                    time.monotonic() - self._last_schema_check < SCHEMA_CHECK_SECONDS:
+                return
+            self._last_schema_check = time.monotonic()
+            from bot.store.migrate import current, head, upgrade
+
+            try:
+                if current(self.engine) != head():
+                    upgrade(self.engine)
+                    log.info("team memory: database schema brought up to date")
+            except SQLAlchemyError as exc:  # still down: try again later
+                log.info("team memory: database not ready yet (%s)", type(exc).__name__)
+                return
+            except Exception as exc:  # e.g. a newer schema than this release knows: leave it
+                log.warning("team memory: cannot upgrade the schema: %s: %s", type(exc).__name__,
+                            str(exc).splitlines()[0][:200] if str(exc) else "")
+            self._check_schema = False
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One transaction, committed on success; database failures become MemoryUnavailable."""
+        self._repair_schema()
         try:
             with self._sessions.begin() as session:
                 yield session
         except SQLAlchemyError as exc:
+            self._check_schema = self._repair  # a missing table looks like any other failure
             reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
             detail = reason[0][:200] if reason else ""
             raise MemoryUnavailable(f"team memory unavailable: {type(exc).__name__}: {detail}") from exc
 
     def ping(self) -> bool:
+        """The database answers."""
         try:
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
             return True
         except Exception:
             return False
+
+    def usable(self) -> bool:
+        """The database answers and holds our schema (an empty database cannot be used)."""
+        self._repair_schema()
+        try:
+            with self.engine.connect() as connection:
+                found = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+        except Exception:
+            found = None
+        if found is None:
+            self._check_schema = self._repair
+        return found is not None
 
     # -- events ---------------------------------------------------------------------------
     def claim_event(self, team_id: str, event_id: str, now: datetime | None = None) -> bool:

@@ -81,11 +81,11 @@ def open_memory(database_url: str) -> Memory | None:
         log.warning("team memory unavailable: %s", exc)
         return None
     try:
-        return Memory(database_url, create=True)
+        return Memory(database_url, create=True, repair_schema=True)
     except Exception as exc:
         log.warning("database not ready (%s); answering without team memory until it is", exc)
     try:
-        return Memory(database_url)
+        return Memory(database_url, repair_schema=True)
     except Exception as exc:
         log.warning("team memory unavailable: %s", exc)
         return None

@@ -140,7 +140,7 @@ class Services:
 
     # -- infrastructure -----------------------------------------------------------------------
     def healthy(self) -> bool:
-        return self.memory is not None and self.memory.ping()
+        return self.memory is not None and self.memory.usable()
 
     def claim(self, team_id: str, event_id: str | None) -> bool:
         """True the first time this event is seen (retries and duplicate deliveries: False)."""

@@ -14,7 +14,9 @@ Bugs these tests caught (each fixed in bot/):
   (e.g. a rate-limited thread read): Bolt answered 404 "unhandled request" after 3 s;
 - a response_url answering 429 lost the slash command's answer (no retry);
 - `apierror` without a command printed the whole help (many lines) on stderr, a failing command
-  printed a multi-line driver error, a malformed PORT exited 1 with a Python message.
+  printed a multi-line driver error, a malformed PORT exited 1 with a Python message;
+- a database that came up after `serve` (or was empty) never got its tables, while /healthz
+  said 200: every command answered "team memory is unavailable" until a restart.
 """
 
 from __future__ import annotations
@@ -574,6 +576,27 @@ def test_with_the_database_down_the_bot_still_answers_and_healthz_is_503(
     finally:
         assert app.stop() == 0
     assert "Traceback" not in app.stderr()
+
+
+def test_a_database_that_comes_up_after_serve_gets_its_schema_and_healthz_turns_200(
+        fake: FakeSlack, tmp_path: Path) -> None:
+    """Containers start in any order: serve must not stay without tables until restarted."""
+    later = tmp_path / "not-yet"
+    app = launch(fake, tmp_path, f"sqlite:///{later / 'late.db'}")
+    try:
+        assert httpx.get(app.base + "/healthz").status_code == 503
+        later.mkdir()  # the database can now be opened, but holds no tables
+        deadline = time.monotonic() + 15
+        while httpx.get(app.base + "/healthz").status_code != 200:
+            assert time.monotonic() < deadline, app.stderr()[-2000:]
+            time.sleep(0.2)
+        team, channel = unique("T"), unique("C")
+        slash(app, "note 503 check the deploy first", team, channel)
+        app.event(mention("HTTP/1.1 503 Service Unavailable", channel, team), team)
+        (reply,) = wait_posts(fake, channel)
+        assert "check the deploy first" in dumps(reply)
+    finally:
+        assert app.stop() == 0
 
 
 @pytest.fixture
