@@ -85,7 +85,9 @@ def detect_flavour(text: str, start: int = 0, hint: str | None = None) -> str:
     head = line[:12].lower()
     if head.startswith("curl.exe"):
         # PowerShell users quote with single quotes; cmd has none, and its `\"` reads the same
-        # under POSIX rules anyway.
+        # under POSIX rules anyway. A backtick-escaped quote or `$env:` is PowerShell's alone.
+        if "`\"" in line or "$env:" in line:
+            return POWERSHELL
         return POWERSHELL if ("'" in line and '\\"' not in line) else CMD
     return POSIX
 

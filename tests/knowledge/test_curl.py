@@ -834,3 +834,11 @@ def test_leading_blanks_are_not_part_of_agent_referer_cookie() -> None:
         ("Referer", "https://r/"),
         ("Cookie", "a=b"),
     ]
+
+
+def test_curl_exe_with_powershell_escapes_reads_as_powershell() -> None:
+    # a backtick-escaped quote is PowerShell's alone (cmd took the backticks literally)
+    request = parse('curl.exe -X POST https://x/api -d "{`"a`":`"b`"}"')
+    assert request.body == '{"a":"b"}'
+    request = parse('curl.exe -H "Authorization: Bearer $env:TOKEN" https://x/api')
+    assert request.headers == [("Authorization", "Bearer $env:TOKEN")]
