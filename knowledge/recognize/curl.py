@@ -282,6 +282,8 @@ def _piped_input(text: str, start: int) -> str | None:
         return None
     if words[0] == "echo":
         return _echo(words[1:])
+    if words in (["cat"], ["cat", "-"]):
+        return split.stdin  # `cat <<EOF | curl ...`: the heredoc passes through
     if words[0] == "printf" and len(words) > 1:
         return _printf(words[1:])
     return None
@@ -618,6 +620,10 @@ def _on_form(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> 
     part, filename, notes = _form_part(content)
     for message in notes:
         t.note(f"-F {key}: {message}")
+    if part.startswith("<") and filename in ("-", ""):
+        text = _read_stdin(t)  # `<-`: the part's text is the input the paste shows
+        if text is not None:
+            part, filename = text + part[1 + len(filename or "") :], None
     t.form.append((key, part))
     if filename is not None:
         t.body_files.append(filename or "-")

@@ -773,6 +773,8 @@ def test_parse_never_raises(pieces: list[str]) -> None:
         ("echo -e 'a\\tb' | curl --data-binary @- https://x", "a\tb\n"),
         ("cd /tmp && echo -n hi | curl -d @- https://x", "hi"),
         ("printf '%s=%d&' a 1 b 2 | curl --data-binary @- https://x", "a=1&b=2&"),
+        # cat passes its heredoc through the pipe
+        ("cat <<EOF | curl --data-binary @- https://x\n{\"a\": 1}\nEOF", '{"a": 1}\n'),
     ],
 )
 def test_stdin_shown_in_the_paste_is_the_body(command: str, body: str) -> None:
@@ -842,3 +844,9 @@ def test_curl_exe_with_powershell_escapes_reads_as_powershell() -> None:
     assert request.body == '{"a":"b"}'
     request = parse('curl.exe -H "Authorization: Bearer $env:TOKEN" https://x/api')
     assert request.headers == [("Authorization", "Bearer $env:TOKEN")]
+
+
+def test_form_text_part_from_stdin() -> None:
+    request = parse("echo 'some text' | curl -F 'f:1=<-;type=text/plain' -F 'g=<-' https://x")
+    assert request.form == [("f:1", "some text\n;type=text/plain"), ("g", "")]
+    assert request.body_files == []

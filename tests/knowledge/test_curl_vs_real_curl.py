@@ -86,6 +86,7 @@ EXPECTED_DIFFERENCES: dict[str, str] = {
     "docker-socket-post": "--unix-socket: curl talks to a socket file, not to the capture server",
     "gcloud-command-substitution": "$(gcloud ...) is run by bash; the parser keeps it verbatim by design",
     "az-command-substitution": "$(az ...) is run by bash; the parser keeps it verbatim by design",
+    "jq-piped-body": "the body is what jq prints; the parser does not run jq and keeps @-",
     "h2c-upgrade": "--http2 on http://: curl 7.88 sends Connection first and a 32 MiB window in "
     "HTTP2-Settings (AAMAAABkAAQCAAAAAAIAAAAA); curl 8.18 (its -v output) sends Upgrade, "
     "HTTP2-Settings AAMAAABkAAQAAQAAAAIAAAAA (64 KiB), then Connection",
@@ -531,7 +532,9 @@ def _expected_parts(request: HttpRequest, outcome: Outcome) -> list[tuple[str, s
             cut = re.search(r";(?:type|filename|headers|encoder)=", value)
             override = re.search(r";filename=([^;]*)", value)
             filename = override.group(1) if override else None
-            out.append((name, filename, value[: cut.start()] if cut else value))
+            # line breaks around a part's content are lost in `_multipart` too
+            content = (value[: cut.start()] if cut else value).strip("\r\n")
+            out.append((name, filename, content))
     return out
 
 
