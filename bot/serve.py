@@ -150,6 +150,9 @@ def _slack_events(environ: dict[str, Any], start_response: Callable[..., Any],
                ("X_SLACK_REQUEST_TIMESTAMP", "X_SLACK_SIGNATURE")}
     if not slack_request.signature_ok(secret, body, headers["X_SLACK_REQUEST_TIMESTAMP"],
                                       headers["X_SLACK_SIGNATURE"]):
+        if slack_request.is_ssl_check(body):
+            # Slack's certificate check of a slash command URL; nothing runs (as in Bolt).
+            return _send(start_response, "200 OK", "text/plain; charset=utf-8", b"")
         log.info("refused a request with a missing, wrong or stale Slack signature")
         return _json(start_response, "401 Unauthorized", {"error": "invalid request"})
     try:

@@ -67,6 +67,14 @@ def signature_ok(secret: str | None, body: bytes, timestamp: str | None, signatu
     return hmac.compare_digest(expected.encode(), signature.strip().encode("utf-8", "replace"))
 
 
+def is_ssl_check(body: bytes) -> bool:
+    """`ssl_check=1&token=...`: Slack checking a slash command URL's certificate."""
+    if len(body) > 1024 or b"ssl_check" not in body:
+        return False
+    fields = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    return fields.get("ssl_check") == "1"
+
+
 def parse(body: bytes, content_type: str | None) -> dict[str, Any]:
     """The payload as Bolt will see it (same branches as slack_bolt's parse_body); raises BadRequest."""
     try:
