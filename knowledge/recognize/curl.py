@@ -44,6 +44,7 @@ _PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012
 _PS_PROMPT = re.compile(r"PS(?: [^>\n]*)?>\s*$")
 _CMD_PROMPT = re.compile(r"[A-Za-z]:\\[^>\n]*>\s*$")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_PORT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?(?:\[[^\]/]*\]|[^/?#:\[]*):([^/?#]*)")
 _USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)([^/?#@]*)@")
 _HOSTISH = re.compile(r"[\w-]+(?:\.[\w-]+)+(?::\d+)?|localhost(?::\d+)?|\[[0-9A-Fa-f:.]+\]")
 _VARIABLE_REF = re.compile(r"\{\{([A-Za-z0-9_]{1,128})((?::[a-z0-9]{1,10}){0,5})\}\}")
@@ -1006,6 +1007,13 @@ def _build(t: _Transfer, shell_notes: list[str]) -> HttpRequest | None:
     url = normalize(url, t.options.get("path-as-is") is True)
     if " " in url:  # also from -G data, which curl appends without encoding
         notes.append("the URL contains a space: curl rejects it (encode it as %20)")
+    elif any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
+        notes.append("the URL contains a control character (a tab?): curl rejects it")
+    port = _PORT.match(url)
+    if port is not None and port.group(1) and (
+        not port.group(1).isdigit() or int(port.group(1)) > 65535
+    ):
+        notes.append(f"port {port.group(1)[:20]!r} is no number up to 65535: curl rejects the URL")
 
     return HttpRequest(
         method=method,

@@ -139,10 +139,18 @@ def _range_first(url: str, i: int) -> tuple[str, int, str | None]:
 
 
 def normalize(url: str, path_as_is: bool) -> str:
-    """The URL as curl's URL parser sends it: dot segments resolved, non-ASCII path bytes escaped."""
+    """The URL as curl's URL parser sends it: dot segments resolved, non-ASCII path bytes
+    escaped, a numeric IPv4 host in its dotted-decimal form."""
     head = _SCHEME_AUTHORITY.match(url)
     if head is None:
         return url
+    authority = _AUTHORITY.match(head.group())
+    if authority is not None:
+        dotted = ipv4_normalize(authority.group(2))
+        if dotted is not None and dotted != authority.group(2):
+            url = authority.group(1) + dotted + url[authority.end(2) :]
+            head = _SCHEME_AUTHORITY.match(url)
+            assert head is not None
     rest = url[head.end() :]
     cut = len(rest)
     for mark in "?#":
@@ -155,6 +163,36 @@ def normalize(url: str, path_as_is: bool) -> str:
     if not path.isascii():
         path = "".join(ch if ch.isascii() else _encode_char(ch) for ch in path)
     return head.group() + path + tail
+
+
+_AUTHORITY = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?)([0-9A-Fa-fxX.]+)(?=[:/?#]|$)")
+_IPV4_PART = re.compile(r"0[xX][0-9A-Fa-f]+|0[0-7]*|[1-9][0-9]*")
+
+
+def ipv4_normalize(host: str) -> str | None:
+    """curl's ipv4_normalize: a host of one to four numbers (decimal, 0-octal, 0x-hex), the
+    last filling the remaining bytes, as a dotted quad (`127.1` is 127.0.0.1, `0` 0.0.0.0).
+    None when the host is not such an address (curl then takes it as a name)."""
+    parts = host.split(".")
+    if len(parts) > 4 or len(host) > 64:
+        return None
+    values: list[int] = []
+    for part in parts:
+        if _IPV4_PART.fullmatch(part) is None:
+            return None
+        if part[:2] in ("0x", "0X"):
+            values.append(int(part[2:] or "0", 16))
+        elif part.startswith("0"):
+            values.append(int(part, 8))
+        else:
+            values.append(int(part))
+    *leading, last = values
+    if any(v > 0xFF for v in leading) or last >= 1 << (8 * (4 - len(leading))):
+        return None
+    number = last
+    for index, value in enumerate(leading):
+        number |= value << (24 - 8 * index)
+    return ".".join(str(number >> shift & 0xFF) for shift in (24, 16, 8, 0))
 
 
 def _encode_char(ch: str) -> str:

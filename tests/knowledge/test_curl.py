@@ -850,3 +850,31 @@ def test_form_text_part_from_stdin() -> None:
     request = parse("echo 'some text' | curl -F 'f:1=<-;type=text/plain' -F 'g=<-' https://x")
     assert request.form == [("f:1", "some text\n;type=text/plain"), ("g", "")]
     assert request.body_files == []
+
+
+@pytest.mark.parametrize(
+    ("given", "sent"),
+    [
+        # curl's URL parser rewrites a numeric IPv4 host as a dotted quad
+        ("http://127.1:3000/health", "http://127.0.0.1:3000/health"),
+        ("http://0:8080/", "http://0.0.0.0:8080/"),
+        ("http://0x7f.1/", "http://127.0.0.1/"),
+        ("http://2130706433/", "http://127.0.0.1/"),
+        ("http://017.0.0.1/", "http://15.0.0.1/"),
+        # not an address: a name, left alone
+        ("http://1.2.3.256/", "http://1.2.3.256/"),
+        ("http://0x/", "http://0x/"),
+        ("http://1.2.3.4.5/", "http://1.2.3.4.5/"),
+    ],
+)
+def test_numeric_ipv4_hosts_are_normalised(given: str, sent: str) -> None:
+    assert parse(f"curl {given}").url == sent
+
+
+@pytest.mark.parametrize(
+    "url", ["http://x/a\tb", "http://x:65536/", "http://x:80a/", "http://localhost:$PORT/api"]
+)
+def test_urls_curl_rejects_are_noted(url: str) -> None:
+    request = parse(f"curl '{url}'")
+    assert any("curl rejects" in n for n in request.notes)
+    assert not any("rejects" in n for n in parse("curl 'http://[::1]:8080/a'").notes)
