@@ -561,6 +561,32 @@ def test_each_team_sees_only_its_own_data(serve: Serve) -> None:
     assert "thanks" not in refused.params["text"].lower()
 
 
+def test_digest_from_cron_on_several_hosts_posts_once(serve: Serve) -> None:
+    team, channel, digest_channel = unique("T"), unique("C"), unique("C")
+    assert digest_channel in slash(serve, f"digest on <#{digest_channel}|alerts> 08:30", team,
+                                   channel).params["text"]
+    for _ in range(2):
+        serve.event(mention("HTTP/1.1 502 Bad Gateway from api.digest.io", channel, team), team)
+    wait_posts(serve.fake, channel, 2)
+    env = {"DATABASE_URL": serve.database_url, "SLACK_API_URL": serve.fake.api_url}
+    dry = cli("digest", "--dry-run", "--team", team, env=env)
+    assert dry.returncode == 0 and "api.digest.io" in dry.stdout, dry.stderr
+    assert posts_in(serve.fake, digest_channel) == []
+    env["SLACK_BOT_TOKEN"] = serve.fake.bot_token
+    command = [sys.executable, "-m", "bot", "digest", "--team", team]
+    runs = [subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(3)]
+    results = [(run.wait(timeout=60), run.stderr.read() if run.stderr else "") for run in runs]
+    for run in runs:
+        for stream in (run.stdout, run.stderr):
+            if stream is not None:
+                stream.close()
+    assert [code for code, _ in results] == [0, 0, 0], results
+    (posted,) = posts_in(serve.fake, digest_channel)
+    assert "api.digest.io" in dumps(posted)
+
+
 # -- databases -------------------------------------------------------------------------------------
 
 def test_with_the_database_down_the_bot_still_answers_and_healthz_is_503(
