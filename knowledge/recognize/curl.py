@@ -736,6 +736,8 @@ def _on_cookie(t: _Transfer, value: str, name: str, variables: dict[str, str]) -
 
 
 def _on_bearer(t: _Transfer, value: str, name: str, variables: dict[str, str]) -> None:
+    if not value:
+        t.note("--oauth2-bearer with an empty token: curl refuses it")
     t.bearer = value
     t.authtype |= _AUTH_BITS["oauth2-bearer"]
 
@@ -1282,6 +1284,17 @@ def _range(t: _Transfer, notes: list[str]) -> str | None:
     """The byte range curl asks for with -r / -C (a resume offset wins over -r)."""
     resume = t.options.get("continue-at")
     wanted: str | None = None
+    if isinstance(resume, str):
+        # curl 8 refuses -C next to -r, --remove-on-error or --no-clobber (curl 7 took them)
+        clashes = (
+            ("-r", isinstance(t.options.get("range"), str)),
+            ("--remove-on-error", t.options.get("remove-on-error") is True),
+            ("--no-clobber", t.options.get("clobber") is False),
+        )
+        for flag, used in clashes:
+            if used:
+                notes.append(f"-C and {flag} together: curl 8 refuses the command")
+                break
     if isinstance(resume, str):
         if resume.strip() == "-":
             notes.append("-C -: curl resumes from the size of the output file (none: from 0)")

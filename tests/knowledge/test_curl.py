@@ -247,6 +247,9 @@ def test_auth_schemes_add_up_like_curl(options: str, authorization: str | None) 
     ],
 )
 def test_range_header(options: str, byte_range: str | None) -> None:
+    # curl 8 refuses -C with -r (curl 7 let the offset win)
+    refused = "-C " in options and "-r " in options
+    assert any("curl 8 refuses" in n for n in parse(f"curl {options} https://x").notes) is refused
     request = parse(f"curl {options} https://x")
     assert request.header("Range") == byte_range
     # it goes right after Authorization, before User-Agent
@@ -878,3 +881,9 @@ def test_urls_curl_rejects_are_noted(url: str) -> None:
     request = parse(f"curl '{url}'")
     assert any("curl rejects" in n for n in request.notes)
     assert not any("rejects" in n for n in parse("curl 'http://[::1]:8080/a'").notes)
+
+
+def test_options_curl_8_refuses_together_or_blank() -> None:
+    for command in ("curl -C - --remove-on-error -O https://x/a", "curl --no-clobber -C - -O https://x/a"):
+        assert any("curl 8 refuses" in n for n in parse(command).notes)
+    assert any("refuses" in n for n in parse("curl --oauth2-bearer '' https://x").notes)
