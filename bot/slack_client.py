@@ -76,7 +76,9 @@ class RetryingRespond:
             log.info("nothing to answer through: the request had no response_url")
             return None
         message: dict[str, Any] = dict(text) if isinstance(text, dict) else {"text": text}
-        message.update({key: value for key, value in fields.items() if value is not None})
+        # As Bolt builds it: unset fields and empty block/attachment lists are left out.
+        message.update({key: value for key, value in fields.items()
+                        if value is not None and not (key in ("blocks", "attachments") and not value)})
         client = WebhookClient(url=self.response_url, timeout=TIMEOUT_SECONDS,
                                retry_handlers=retry_handlers())
         response = client.send_dict(message)
