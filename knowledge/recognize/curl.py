@@ -556,6 +556,8 @@ def _on_request(t: _Transfer, value: str, name: str, variables: dict[str, str]) 
     if not value:
         t.note("-X with an empty method (curl refuses it)")
         return
+    if any(ch.isspace() for ch in value):
+        t.note(f"-X {value[:30]!r}: curl 8 refuses a method with whitespace in it")
     t.custom_method = value
 
 
@@ -1300,6 +1302,8 @@ def _range(t: _Transfer, notes: list[str]) -> str | None:
             notes.append("-C -: curl resumes from the size of the output file (none: from 0)")
         elif resume.strip().isdigit() and int(resume) > 0:
             wanted = f"{int(resume)}-"
+            if (t.has_post and not t.use_get) or t.form:
+                notes.append(f"-C {resume} with {'-F' if t.form else '-d'}: curl refuses to mix them")
     requested = t.options.get("range")
     if wanted is None and isinstance(requested, str) and requested:
         wanted = requested

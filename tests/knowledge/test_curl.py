@@ -887,3 +887,8 @@ def test_options_curl_8_refuses_together_or_blank() -> None:
     for command in ("curl -C - --remove-on-error -O https://x/a", "curl --no-clobber -C - -O https://x/a"):
         assert any("curl 8 refuses" in n for n in parse(command).notes)
     assert any("refuses" in n for n in parse("curl --oauth2-bearer '' https://x").notes)
+    # a resume offset with a body, and a method with blanks in it (curl 8's config2setopts.c)
+    assert any("refuses" in n for n in parse("curl -C 100 -d a=1 https://x").notes)
+    assert any("refuses" in n for n in parse("curl -C 100 -F a=1 https://x").notes)
+    assert any("refuses" in n for n in parse("curl -X 'POST ' https://x").notes)
+    assert not any("refuses" in n for n in parse("curl -C - -d a=1 -X POST https://x").notes)
