@@ -61,9 +61,12 @@ def _password_hit(value: str, start: int, command: str) -> Hit | None:
 
 
 def _option_values(text: str, index: int, line_end: int, option: str, glued: bool) -> Iterator[tuple[str, int]]:
-    pos = text.find(f" {option}", index, line_end)
+    pos = text.find(option, index, line_end)
     while pos >= 0:
-        arg_at = pos + 1 + len(option)
+        arg_at = pos + len(option)
+        if not text[pos - 1].isspace():  # `-p` inside a word or another option
+            pos = text.find(option, arg_at, line_end)
+            continue
         if glued:
             ok = arg_at < line_end and not text[arg_at].isspace()
         else:
@@ -73,7 +76,7 @@ def _option_values(text: str, index: int, line_end: int, option: str, glued: boo
         if match:
             group = next(g for g in ("a", "b", "c") if match.group(g) is not None)
             yield match.group(group), match.start(group)
-        pos = text.find(f" {option}", arg_at, line_end)
+        pos = text.find(option, arg_at, line_end)
 
 
 def scan_commands(view: View) -> Iterator[Hit]:

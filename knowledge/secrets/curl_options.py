@@ -66,7 +66,7 @@ def scan_curl_config_user(view: View) -> Iterator[Hit]:
     for index in keyword_at(view, "user"):
         start = index - 6 if view.low.startswith("proxy-", max(0, index - 6)) else index
         line_start = text.rfind("\n", 0, start) + 1
-        if text[line_start:start].strip(" \t") or start - line_start > 16:
+        if text[line_start:start].strip(" \t>") or start - line_start > 16:  # `> ` quotes a line
             continue
         match = _CONFIG_USER_RE.match(text, start)
         if match is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import unquote
 
 from knowledge.secrets.authorization import scan_authorization, scan_bearer
@@ -121,8 +121,13 @@ def find_secrets(text: str) -> list[Secret]:
     text = text[:MAX_SCAN_CHARS]
     view = View.of(text)
     hits = _all_hits(view)
-    for decoded in _decoded_copies(text, view.low):
-        hits += _all_hits(View.of(decoded))
+    copies = _decoded_copies(text, view.low)
+    if copies:
+        found = [hit.secret.value for hit in hits]
+        for decoded, decode in copies:
+            # A value found in the paste, decoded, is the same secret: report it once.
+            seen = {*found, *(decode(value) for value in found)}
+            hits += [hit for hit in _all_hits(View.of(decoded)) if hit.secret.value not in seen]
     return _resolve(hits) if hits else []
 
 
@@ -132,12 +137,50 @@ _HTML_MARKERS = ("&quot;", "&#3", "&#x2", "&apos;")
 _PERCENT_MARKERS = ("%3a%2f%2f", "%22%3a", "%3d", "%40")
 
 
-def _decoded_copies(text: str, low: str) -> list[str]:
-    """The paste with one layer of escaping undone, when it has one: secrets found there are
-    masked in their escaped forms too (see `mask.py`)."""
-    copies = []
+# A paste inside a JSON string (a log line's message field): `\"`, `\n`, `\u00a0`.
+_CONTINUATION_RE = re.compile(r"\\\n[ \t]{0,16}")
+_JSON_ESCAPE_RE = re.compile(r'\\(["\\/bfnrt]|u[0-9a-fA-F]{4})')
+_JSON_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def _json_unescape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    return _JSON_ESCAPES[code] if len(code) == 1 else chr(int(code[1:], 16))
+
+
+def _unescape_json(text: str) -> str:
+    return _JSON_ESCAPE_RE.sub(_json_unescape, text)
+
+
+def _join_continuations(text: str) -> str:
+    return _CONTINUATION_RE.sub("", text)
+
+
+def _decoded_copies(text: str, low: str) -> list[tuple[str, Callable[[str], str]]]:
+    """The paste with one layer of escaping undone, when it has one, and the function that undid
+    it: secrets found there are masked in their escaped forms too (see `mask.py`)."""
+    copies: list[tuple[str, Callable[[str], str]]] = []
     if "&" in low and _contains_any(low, _HTML_MARKERS):
-        copies.append(html.unescape(text))
+        copies.append((html.unescape(text), html.unescape))
     if "%" in low and _contains_any(low, _PERCENT_MARKERS):
-        copies.append(unquote(text))
-    return [copy for copy in copies if copy != text]
+        copies.append((unquote(text), unquote))
+    if "\\" in low and ('\\"' in low or "\\n" in low):
+        copies.append((_unescape_json(text), _unescape_json))
+    # A token split by a shell line continuation (`Bearer abc\<newline>def`), joined; not the
+    # usual ` \` that ends each line of a multi-line command.
+    copies += [(_join_continuations(copy), _join_continuations)
+               for copy, _ in [(text, None), *copies] if _splits_token(copy)]
+    unique: dict[str, Callable[[str], str]] = {}
+    for copy, decode in copies:
+        if copy != text:
+            unique.setdefault(copy, decode)
+    return list(unique.items())
+
+
+def _splits_token(text: str) -> bool:
+    index = text.find("\\\n", 1)
+    while index > 0:
+        if not text[index - 1].isspace():
+            return True
+        index = text.find("\\\n", index + 2)
+    return False

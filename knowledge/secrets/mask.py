@@ -23,12 +23,15 @@ from knowledge.secrets.view import View
 # Pieces of a secret at least this long are masked wherever they appear (12 characters of a
 # random key are as good as the key to anyone holding the rest of the paste's context).
 FRAGMENT_MIN = 12
+# A shorter piece is masked too when it is the start or the end of a one-line secret: quotes cut
+# at a word boundary show a key's last characters (`…K68UZ7ZH`), which users compare keys by.
+EDGE_MIN = 8
 # Secrets whose non-public part is shorter than this are masked whole only: a piece of a short
 # password is not worth the risk of masking ordinary text that shares it.
 _FRAGMENT_SOURCE_MIN = 16
 # Pieces are found with `str.find` of `_GRAM`-character windows of each secret taken every
 # `_STRIDE` characters: any piece of FRAGMENT_MIN characters contains one of them whole.
-_GRAM = 8
+_GRAM = EDGE_MIN
 _STRIDE = FRAGMENT_MIN - _GRAM + 1
 _MAX_WINDOWS = 20_000  # a 100 KB private key; longer secrets are masked whole only past this
 _WALK = 16
@@ -126,7 +129,8 @@ class Masker:
                 back = _common_length(text, index, source, offset, min(index, offset - run_start), -1)
                 ahead = _common_length(text, index + _GRAM, source, offset + _GRAM,
                                        min(len(text) - index, run_end - offset) - _GRAM, 1)
-                if back + _GRAM + ahead >= FRAGMENT_MIN:
+                edge = "\n" not in source and (offset - back == 0 or offset + _GRAM + ahead == len(source))
+                if back + _GRAM + ahead >= FRAGMENT_MIN or edge:
                     spans.append((index - back, index + _GRAM + ahead, MASK))
                     index = text.find(gram, index + _GRAM + ahead)
                 else:
@@ -225,10 +229,13 @@ def _fragment_windows(secrets: list[Secret]) -> list[tuple[str, str, int, int, i
         for source in dict.fromkeys((secret.value[len(keep) :], *secret.forms)):
             if len(source) < _FRAGMENT_SOURCE_MIN:
                 continue
-            runs = _WORD_RUN_RE if "\n" in source or "\\n" in source else _LINE_RUN_RE
-            for run in runs.finditer(source):
+            one_line = "\n" not in source and "\\n" not in source
+            for run in (_LINE_RUN_RE if one_line else _WORD_RUN_RE).finditer(source):
                 run_start, run_end = run.span()
-                for offset in range(run_start, run_end - _GRAM + 1, _STRIDE):
+                offsets = list(range(run_start, run_end - _GRAM + 1, _STRIDE))
+                if one_line and run_end == len(source):
+                    offsets.append(run_end - _GRAM)  # the tail, see EDGE_MIN
+                for offset in offsets:
                     if len(windows) >= _MAX_WINDOWS:
                         return list(windows.values())
                     gram = source[offset : offset + _GRAM]

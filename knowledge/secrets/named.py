@@ -44,7 +44,7 @@ def _starts_line(text: str, start: int) -> bool:
     line_start = text.rfind("\n", max(0, start - 80), start) + 1
     if line_start == 0 and start > 80:
         return False
-    before = text[line_start:start].strip(" \t-")
+    before = text[line_start:start].strip(" \t->")  # indentation, a list dash, a `> ` quote
     return before in ("", "export", "set")
 
 

@@ -61,7 +61,7 @@ def scan_pem(text: str) -> Iterator[Hit]:
 
 
 _PPK_RE = re.compile(r"Private-Lines:[ \t]{0,4}(?P<n>[0-9]{1,3})[ \t]{0,4}\r?\n")
-_PPK_LINE_RE = re.compile(r"[ \t]{0,8}(?P<line>[A-Za-z0-9+/=]{4,128})[ \t]{0,8}(?:\r?\n|$)")
+_PPK_LINE_RE = re.compile(r"[ \t>]{0,8}(?P<line>[A-Za-z0-9+/=]{4,128})[ \t]{0,8}(?:\r?\n|$)")
 
 
 def scan_ppk(text: str) -> Iterator[Hit]:

@@ -101,7 +101,7 @@ _SHAPES: tuple[_Shape, ...] = (
     _shape("aws_session_token", "AWS session token", ["IQoJb3JpZ2luX2Vj"],
            r"IQoJb3JpZ2luX2Vj[A-Za-z0-9/+=]{40,4096}", left="alnum", keep_prefix=False),
     _shape("google_api_key", "Google API key", ["AIza"],
-           r"(?P<keep>AIza)[0-9A-Za-z_\-]{35}(?![0-9A-Za-z_\-])", left="token"),
+           r"(?P<keep>AIza)[0-9A-Za-z_\-]{35}(?![0-9A-Za-z\-]|_[0-9A-Za-z_\-])", left="token"),
     _shape("google_oauth_token", "Google OAuth access token", [],
            r"(?P<keep>ya29\.)[0-9A-Za-z_\-]{20,2048}", lead="ya29.", left="alnum"),
     _shape("google_refresh_token", "Google OAuth refresh token", [],
@@ -142,7 +142,7 @@ _SHAPES: tuple[_Shape, ...] = (
            r"[0-9a-fA-F\-]{36}(?:(?:\\?/)[A-Za-z0-9_\-]{1,80})?)",
            lead="office", keep_prefix=False),
     _shape("telegram_bot_token", "Telegram bot token", [],
-           r"\d{8,10}:AA[A-Za-z0-9_\-]{33}(?![A-Za-z0-9_\-])", lead=":", left="alnum",
+           r"\d{8,10}:AA[A-Za-z0-9_\-]{33}(?![A-Za-z0-9\-]|_[A-Za-z0-9_\-])", lead=":", left="alnum",
            keep_prefix=False),
     _shape("digitalocean_token", "DigitalOcean token", ["dop_v1_", "doo_v1_", "dor_v1_"],
            r"(?P<keep>do[por]_v1_)[a-f0-9]{64}"),
@@ -157,22 +157,22 @@ _SHAPES: tuple[_Shape, ...] = (
     _shape("mailgun_api_key", "Mailgun API key", ["key-"],
            r"(?P<keep>key-)[a-f0-9]{32}(?![A-Za-z0-9])", left="token"),
     _shape("databricks_token", "Databricks token", ["dapi"],
-           r"(?P<keep>dapi)[a-h0-9]{32}(?![A-Za-z0-9])", left="alnum"),
+           r"(?P<keep>dapi)[a-h0-9]{32}(?:-[0-9])?(?![A-Za-z0-9])", left="alnum"),
     _shape("atlassian_api_token", "Atlassian API token", ["ATATT3"],
            r"(?P<keep>ATATT3)[A-Za-z0-9_\-=]{100,300}", left="token"),
     _shape("grafana_token", "Grafana token", ["glsa_", "glc_"],
            r"(?P<keep>glsa_|glc_)[A-Za-z0-9_+/=]{32,400}", random_body=True),
     _shape("heroku_api_key", "Heroku API key", ["HRKU-AA"],
-           r"(?P<keep>HRKU-)AA[0-9A-Za-z_\-]{58}(?![0-9A-Za-z_\-])", left="token"),
+           r"(?P<keep>HRKU-)AA[0-9A-Za-z_\-]{58}(?![0-9A-Za-z\-]|_[0-9A-Za-z_\-])", left="token"),
     _shape("newrelic_key", "New Relic key", ["NRAK-", "NRAA-", "NRII-", "NRIQ-"],
-           r"(?P<keep>NR(?:AK|AA|II|IQ)-)[A-Za-z0-9_\-]{27,40}(?![A-Za-z0-9_\-])", left="token",
+           r"(?P<keep>NR(?:AK|AA|II|IQ)-)[A-Za-z0-9_\-]{27,40}(?![A-Za-z0-9\-]|_[A-Za-z0-9_\-])", left="token",
            random_body=True,
            labels={"NRAK-": "New Relic user API key", "NRAA-": "New Relic admin API key",
                    "NRII-": "New Relic insert key", "NRIQ-": "New Relic query key"}),
     _shape("square_token", "Square access token", ["EAAA"],
-           r"(?P<keep>EAAA)[A-Za-z0-9_\-+=]{60}(?![A-Za-z0-9_\-+=])", left="token", random_body=True),
+           r"(?P<keep>EAAA)[A-Za-z0-9_\-+=]{60}(?![A-Za-z0-9\-+=]|_[A-Za-z0-9_\-+=])", left="token", random_body=True),
     _shape("square_token", "Square token", ["sq0atp-", "sq0csp-"],
-           r"(?P<keep>sq0(?:atp|csp)-)[0-9A-Za-z_\-]{22,43}(?![0-9A-Za-z_\-])", left="token",
+           r"(?P<keep>sq0(?:atp|csp)-)[0-9A-Za-z_\-]{22,43}(?![0-9A-Za-z\-]|_[0-9A-Za-z_\-])", left="token",
            labels={"sq0atp-": "Square access token", "sq0csp-": "Square OAuth secret"}),
     _shape("facebook_access_token", "Facebook access token", ["EAAC", "EAAM", "EAAG"],
            r"(?P<keep>EAA[CMG])[A-Za-z0-9]{100,1000}(?![A-Za-z0-9])", left="token", random_body=True),
@@ -180,10 +180,10 @@ _SHAPES: tuple[_Shape, ...] = (
            r"(?P<keep>ops_)eyJ[A-Za-z0-9+/]{200,8192}={0,3}", left="token"),
     # The first segment is the base64 of the bot's numeric id, so it starts with one of these.
     _shape("discord_bot_token", "Discord bot token", ["MT", "Mj", "Mz", "ND", "NT", "Nj", "Nz", "OD", "OT"],
-           r"[MNO][A-Za-z0-9_\-]{23,27}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,40}(?![A-Za-z0-9_\-])",
+           r"[MNO][A-Za-z0-9_\-]{23,27}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,40}(?![A-Za-z0-9\-]|_[A-Za-z0-9_\-])",
            left="token", keep_prefix=False, random_body=True),
     _shape("vault_token", "HashiCorp Vault token", [],
-           r"(?P<keep>hv[sbr]\.)[A-Za-z0-9_\-]{24,400}(?![A-Za-z0-9_\-])", lead="hv", left="alnum",
+           r"(?P<keep>hv[sbr]\.)[A-Za-z0-9_\-]{24,400}(?![A-Za-z0-9\-]|_[A-Za-z0-9_\-])", lead="hv", left="alnum",
            random_body=True,
            labels={"hvs.": "HashiCorp Vault service token", "hvb.": "HashiCorp Vault batch token",
                    "hvr.": "HashiCorp Vault recovery token"}),
@@ -239,7 +239,7 @@ _KEYWORD_SHAPES: tuple[tuple[str, int, str, str, re.Pattern[str], bool], ...] = 
                 r"(?![0-9a-f])"), True),
     # Azure AD client secrets: three characters, a digit, `Q~`, then 31 to 34 more.
     ("q~", -4, "azure_client_secret", "Azure AD client secret",
-     re.compile(r"[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9_~\-]|\.[A-Za-z0-9_~.\-])"),
+     re.compile(r"[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9~\-]|[_.][A-Za-z0-9_~.\-])"),
      True),
 )
 _KEYWORD_LEFT = WORD | {"_", "-", "~", "."}
@@ -255,11 +255,22 @@ _BOUNDARIES: dict[str, frozenset[str]] = {
 }
 
 
+def _escape_before(text: str, start: int) -> bool:
+    """A JSON `\\n`, `\\t` or `\\r` escape ends right before `start`."""
+    return start >= 2 and text[start - 1] in "ntr" and text[start - 2] == "\\"
+
+
 def _left_ok(text: str, start: int, forbidden: frozenset[str]) -> bool:
-    """No word character glued before `start`; a `%22`-style escape right before is fine."""
+    """No word character glued before `start`. Fine right before: a `%22`-style escape, a JSON
+    `\\n`/`\\t`/`\\r` escape, and a lone `_` (Markdown italics: `_sk_live_..._`)."""
     if start == 0 or text[start - 1] not in forbidden:
         return True
-    return start >= 3 and text[start - 3] == "%" and text[start - 2] in _HEXDIGITS and text[start - 1] in _HEXDIGITS
+    before = text[start - 1]
+    if before == "_":
+        return start == 1 or text[start - 2] not in _BOUNDARIES["word"] or _escape_before(text, start - 1)
+    if _escape_before(text, start):
+        return True
+    return start >= 3 and text[start - 3] == "%" and text[start - 2] in _HEXDIGITS and before in _HEXDIGITS
 
 
 def _shape_hit(shape: _Shape, match: re.Match[str]) -> Hit | None:
@@ -282,6 +293,16 @@ def _shape_hit(shape: _Shape, match: re.Match[str]) -> Hit | None:
         value_start + len(value),
         PRIORITY_SHAPE,
     )
+
+
+def _trim_run(text: str, start: int, end: int) -> tuple[int, int]:
+    """A run without a JSON escape's letter before it (`\\nKEY`) and Markdown underscores
+    around it (`_KEY_`)."""
+    if _escape_before(text, start + 1):
+        start += 1
+    if end - start > 2 and text[start] == "_" and text[end - 1] == "_":
+        start, end = start + 1, end - 1
+    return start, end
 
 
 def _whole_run_hit(text: str, start: int, end: int, shape: _WholeRun) -> Hit | None:
@@ -326,7 +347,7 @@ def scan_shapes(view: View) -> Iterator[Hit]:
             continue
         for index in occurrences(view.low, keyword):
             start = index + shift
-            if start < 0 or (start > 0 and text[start - 1] in _KEYWORD_LEFT):
+            if start < 0 or not _left_ok(text, start, _KEYWORD_LEFT):
                 continue
             match = pattern.match(text, start)
             if match is None:
@@ -345,6 +366,8 @@ def scan_shapes(view: View) -> Iterator[Hit]:
         positions = [run_start]
         if run_start and text[run_start - 1] == "%" and text[run_start : run_start + 2] in _HEX_PAIRS:
             positions.append(run_start + 2)  # `%22sk_live_...`: the run starts inside the escape
+        elif run_start and text[run_start - 1] == "\\" and text[run_start] in "ntr":
+            positions.append(run_start + 1)  # `\\nsk_live_...`: a JSON-escaped newline before it
         for sep in "-_":
             index = text.find(sep, run_start, run_end - 1)
             while index >= 0:
@@ -365,9 +388,10 @@ def scan_shapes(view: View) -> Iterator[Hit]:
         else:
             before = text[max(0, run_start - 5) : run_start]
         # Keys with no prefix that are a whole run of a fixed length (Mailchimp, New Relic, Mailgun).
-        whole = _WHOLE_RUN_SHAPES.get(run_end - run_start)
+        key_start, key_end = _trim_run(text, run_start, run_end)
+        whole = _WHOLE_RUN_SHAPES.get(key_end - key_start)
         if whole is not None and run_start >= covered:
-            hit = _whole_run_hit(text, run_start, run_end, whole)
+            hit = _whole_run_hit(text, key_start, key_end, whole)
             if hit:
                 covered = hit.end
                 yield hit
