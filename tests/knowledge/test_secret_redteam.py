@@ -170,6 +170,12 @@ VENDOR_PLACEMENTS: dict[str, str] = {
     "percent": "GET https://api.example.com/v1/items?key={q}&limit=5 -> 401",
     "large": "{filler}curl https://api.example.com/v1/me -H 'Authorization: Bearer {s}'\nHTTP/1.1 401 Unauthorized",
     "cookie": "curl -b 'session={s}' https://api.example.com/v1/me\nHTTP/1.1 401 Unauthorized",
+    # Slack/Markdown italics glue an underscore to the key's prefix.
+    "markdown_italic": "my key _{s}_ gives 401 since this morning",
+    # A JSON-escaped newline glues an `n` to the key's prefix.
+    "json_newline": '{{"level": "error", "msg": "auth failed\\n{s}", "status": 401}}',
+    # A status quote (30-45 characters around "429") that starts inside the key shows its tail.
+    "tail_cut": "?token={s}&x=1 **Update:** < HTTP/1.1 429 Too Many Requests",
 }
 
 FILLER = "".join(
@@ -537,3 +543,29 @@ def test_ids_and_ordinary_text_raise_no_alarm(text: str) -> None:
     result = diagnose(text)
     assert not result.secrets_found, (text, result.warnings)
     assert "***" not in json.dumps(result.to_dict()) + result.masked_text or "***" in text
+
+
+# Whole pastes transformed the way chat, logs and people transform them; each structural case
+# must survive every transform. (A few combinations stay out: see `_TRANSFORM_GAPS`.)
+TRANSFORMS: dict[str, Callable[[str], str]] = {
+    "slack": lambda t: t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),
+    "fence": lambda t: "```\n" + t + "\n```",
+    "json_log": lambda t: json.dumps({"level": "error", "log": t}),
+    "quoted": lambda t: "\n".join("> " + line for line in t.split("\n")),
+    "crlf": lambda t: t.replace("\n", "\r\n"),
+    "indented": lambda t: "\n".join("    " + line for line in t.split("\n")),
+    "tabs": lambda t: t.replace("  ", "\t"),
+    "prose": lambda t: "Hey, getting this since this morning, any idea?\n\n" + t + "\n\nThanks!",
+}
+# Known gaps, all contrived: a token split by a continuation whose next line is indented or quoted
+# (inside quotes the indentation is part of the value), and a curl config file whose first line
+# is inside a JSON object.
+_TRANSFORM_GAPS = {("split_continuation", "indented"), ("split_continuation", "quoted"), ("curlrc", "json_log")}
+
+
+@pytest.mark.parametrize("transform", sorted(TRANSFORMS))
+@pytest.mark.parametrize(("case_id", "text", "secrets"), STRUCTURAL, ids=[c for c, _, _ in STRUCTURAL])
+def test_transformed_pastes_never_leak(case_id: str, text: str, secrets: list[tuple[str, int]], transform: str) -> None:
+    if (case_id, transform) in _TRANSFORM_GAPS:
+        pytest.skip("known gap, see _TRANSFORM_GAPS")
+    _assert_masked(TRANSFORMS[transform](text), secrets)
