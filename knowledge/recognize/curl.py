@@ -1143,23 +1143,29 @@ def _headers(t: _Transfer, url: str, body: str | None, notes: list[str]) -> list
     # leading blanks are not part of a header's value (curl sends them, readers skip them)
     if t.user_agent:
         add("User-Agent", t.user_agent.lstrip(" \t"))
-    if t.tr_encoding and "te" not in named:
-        # asks for a compressed Transfer-Encoding; TE must be listed in Connection, so curl
-        # merges a -H Connection into its own (a -H TE: curl leaves it all to the user)
-        given = next((v for n, v in custom if n.strip().lower() == "connection"), None)
+    # curl 8 sends one Connection header, last: the first -H Connection's value, then the
+    # tokens its own headers need (TE, Upgrade, HTTP2-Settings). A -H Connection is never
+    # sent where it was given.
+    connection: list[str] = []
+    if "connection" in named:
+        given = next(v for n, v in custom if n.strip().lower() == "connection")
         custom = [(n, v) for n, v in custom if n.strip().lower() != "connection"]
-        out.append(("Connection", f"{given}, TE" if given else "TE"))
+        if given:
+            connection.append(given)
+    if t.tr_encoding and "te" not in named:
+        # asks for a compressed Transfer-Encoding (a -H TE: curl leaves it all to the user)
         out.append(("TE", "gzip"))
+        connection.append("TE")
     if t.compressed:
         add("Accept-Encoding", ACCEPT_ENCODING)
     if t.referer:
         add("Referer", t.referer.lstrip(" \t"))
     if t.http_version == "http2" and url[:7].lower() == "http://":
-        # --http2 on a plain-http URL: curl asks the server to upgrade (h2c). As curl 8.18
-        # sends it: its SETTINGS (100 streams, 64 KiB window, no push) in base64url.
-        add("Upgrade", "h2c")
-        add("HTTP2-Settings", H2C_SETTINGS)
-        add("Connection", "Upgrade, HTTP2-Settings")
+        # --http2 on a plain-http URL: curl asks the server to upgrade (h2c), with its
+        # SETTINGS (curl 8: 100 streams, 64 KiB window, no push) in base64url.
+        out.append(("Upgrade", "h2c"))
+        out.append(("HTTP2-Settings", H2C_SETTINGS))
+        connection.extend(("Upgrade", "HTTP2-Settings"))
     if t.cookies:
         add("Cookie", ";".join(t.cookies).lstrip(" \t"))
     condition = _time_condition(t, notes)
@@ -1170,6 +1176,8 @@ def _headers(t: _Transfer, url: str, body: str | None, notes: list[str]) -> list
         add("Content-Type", "application/x-www-form-urlencoded")
     elif mime and mime_type:
         out.append(("Content-Type", mime_type))
+    if connection:
+        out.append(("Connection", ", ".join(connection)))
     return out
 
 

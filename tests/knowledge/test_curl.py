@@ -810,24 +810,38 @@ def test_http_reader_skips_a_curl_heredoc_body() -> None:
 
 
 def test_http2_on_plain_http_asks_for_an_upgrade() -> None:
-    # as curl 8.18 sends it (-v): Upgrade, its SETTINGS, then Connection naming both
-    request = parse("curl --http2 -e https://r/ -b a=b -H 'X: y' http://x/a")
+    # curl 8 (lib/http.c): Upgrade and HTTP2-Settings before the cookies, Connection last
+    request = parse("curl --http2 -e https://r/ -b a=b -H 'X: y' -d q=1 http://x/a")
     assert request.headers == [
         ("Referer", "https://r/"),
         ("Upgrade", "h2c"),
         ("HTTP2-Settings", "AAMAAABkAAQAAQAAAAIAAAAA"),
-        ("Connection", "Upgrade, HTTP2-Settings"),
         ("Cookie", "a=b"),
         ("X", "y"),
+        ("Content-Type", "application/x-www-form-urlencoded"),
+        ("Connection", "Upgrade, HTTP2-Settings"),
     ]
     # https negotiates HTTP/2 in TLS; the last version option counts
     assert parse("curl --http2 https://x/a").headers == []
     assert parse("curl --http2 --http1.1 http://x/a").headers == []
 
 
-def test_tr_encoding_merges_a_custom_connection_header() -> None:
-    request = parse("curl --tr-encoding -H 'Connection: close' -H 'X: y' https://x")
-    assert request.headers == [("Connection", "close, TE"), ("TE", "gzip"), ("X", "y")]
+def test_connection_header_goes_last_with_curls_own_tokens() -> None:
+    # curl 8 never sends a -H Connection in place: its value leads the one Connection header
+    # curl sends last, followed by TE for --tr-encoding (and Upgrade for h2c)
+    request = parse("curl --tr-encoding -H 'Connection: close' -H 'X: y' -d a https://x")
+    assert request.headers == [
+        ("TE", "gzip"),
+        ("X", "y"),
+        ("Content-Type", "application/x-www-form-urlencoded"),
+        ("Connection", "close, TE"),
+    ]
+    request = parse("curl -H 'Connection: keep-alive' -H 'Connection: close' -H 'X: y' https://x")
+    assert request.headers == [("X", "y"), ("Connection", "keep-alive")]
+    assert parse("curl -H 'Connection:' --tr-encoding https://x").headers == [
+        ("TE", "gzip"),
+        ("Connection", "TE"),
+    ]
     # a -H TE: curl adds neither header and leaves it to the user
     assert parse("curl --tr-encoding -H 'TE: trailers' https://x").headers == [("TE", "trailers")]
 

@@ -87,9 +87,9 @@ EXPECTED_DIFFERENCES: dict[str, str] = {
     "gcloud-command-substitution": "$(gcloud ...) is run by bash; the parser keeps it verbatim by design",
     "az-command-substitution": "$(az ...) is run by bash; the parser keeps it verbatim by design",
     "jq-piped-body": "the body is what jq prints; the parser does not run jq and keeps @-",
-    "h2c-upgrade": "--http2 on http://: curl 7.88 sends Connection first and a 32 MiB window in "
-    "HTTP2-Settings (AAMAAABkAAQCAAAAAAIAAAAA); curl 8.18 (its -v output) sends Upgrade, "
-    "HTTP2-Settings AAMAAABkAAQAAQAAAAIAAAAA (64 KiB), then Connection",
+    "h2c-upgrade": "--http2 on http://: curl 7.88 asks for a 32 MiB stream window in "
+    "HTTP2-Settings (AAMAAABkAAQCAAAAAAIAAAAA); curl 8 (lib/http2.c "
+    "H2_STREAM_WINDOW_SIZE_INITIAL, 8.18's -v output) for 64 KiB: AAMAAABkAAQAAQAAAAIAAAAA",
     "slack-webhook-url-variable": "the URL is only $SLACK_WEBHOOK_URL: nothing to send it to",
     "okta-placeholder-host": "the host is ${yourOktaDomain}: nothing to send it to",
     "postman-absolute-form-file": "the form file is /path/to/file.pdf, which the harness does "
@@ -112,6 +112,10 @@ EXPECTED_DIFFERENCES: dict[str, str] = {
 #   digits of escapes in the request-target are compared without case.
 # - --aws-sigv4: curl computes Authorization and X-Amz-* from the clock and the secret when it
 #   sends; the parser notes that instead. Those headers are dropped from curl's side.
+# - Connection: curl 8 (lib/http.c, http_add_connection_hd) sends one Connection header, last:
+#   the first -H Connection's value, then TE (--tr-encoding), then Upgrade, HTTP2-Settings
+#   (h2c). 7.88 sends its own where TE and Upgrade go and a -H one among the custom headers;
+#   curl's Connection headers are merged the curl 8 way and moved last before comparing.
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _BOUNDARY = re.compile(r";\s*boundary=[^;]*")
 _SIGV4_HEADERS = ("authorization", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token")
@@ -491,6 +495,27 @@ def expected_target(url: str) -> tuple[str, str, str]:
     return scheme, host, target
 
 
+def _connection_last(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """curl 7.88's Connection headers as curl 8 sends them: merged into one, last."""
+    values = [value for name, value in headers if name.lower() == "connection"]
+    if not values:
+        return headers
+    given: str | None = None
+    te = upgrade = False
+    for value in values:
+        if value == "Upgrade, HTTP2-Settings":
+            upgrade = True
+        elif value == "TE" or value.endswith(", TE"):  # 7.88 merged a -H value into its own
+            te = True
+            given = given if given is not None or value == "TE" else value[:-4]
+        elif given is None:
+            given = value
+    tokens = ([given] if given else []) + (["TE"] if te else [])
+    tokens += ["Upgrade", "HTTP2-Settings"] if upgrade else []
+    rest = [(name, value) for name, value in headers if name.lower() != "connection"]
+    return [*rest, ("Connection", ", ".join(tokens))] if tokens else rest
+
+
 def _multipart(body: bytes, content_type: str) -> list[tuple[str, str | None, str]]:
     """(name, filename, content) of each part of a multipart body."""
     m = re.search(r'boundary="?([^";]+)', content_type)
@@ -585,6 +610,7 @@ def compare(request: HttpRequest | None, outcome: Outcome) -> list[str]:
         and not (signed and name.lower() in _SIGV4_HEADERS and name.lower() not in named)
         and name.lower() != "host"
     ]
+    curl_headers = _connection_last(curl_headers)
     ours = [(name, value) for name, value in request.headers if name.lower() != "host"]
     content_type = next((v for k, v in sent.headers if k.lower() == "content-type"), "")
     # a -F body whatever type -H gave it: curl appends its boundary to that type
