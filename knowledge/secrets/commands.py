@@ -81,21 +81,29 @@ def _option_values(text: str, index: int, line_end: int, option: str, glued: boo
 
 def scan_commands(view: View) -> Iterator[Hit]:
     text = view.text
+    judged: set[str] = set()  # a value is judged once per paste (a repeated command repeats it)
     for command, options in _COMMANDS.items():
         if command not in view.low:
             continue
+        consumed = 0  # a command line is read once, not again for each repeat of the command in it
         for index in keyword_at(view, command):
-            line_end = _logical_line_end(text, index)
+            if index < consumed:
+                continue
+            line_end = consumed = _logical_line_end(text, index)
             for option, glued in options:
                 for value, start in _option_values(text, index, line_end, option, glued):
+                    if value in judged:
+                        continue
+                    judged.add(value)
                     hit = _password_hit(value, start, command)
                     if hit:
                         yield hit
     if "htpasswd" in view.low:
         for index in keyword_at(view, "htpasswd"):
             match = _HTPASSWD_RE.match(text, index)
-            if match:
-                group = next(g for g in ("a", "b", "c") if match.group(g) is not None)
+            group = next((g for g in ("a", "b", "c") if match.group(g) is not None), "") if match else ""
+            if group and match.group(group) not in judged:
+                judged.add(match.group(group))
                 hit = _password_hit(match.group(group), match.start(group), "htpasswd")
                 if hit:
                     yield hit
