@@ -14,12 +14,14 @@ import dataclasses
 import json
 import random
 import string
+import time
 from collections.abc import Callable
 from urllib.parse import quote
 
 import pytest
 
 from knowledge import diagnose
+from knowledge.secrets import Masker, Secret, find_secrets
 
 ALNUM = string.ascii_letters + string.digits
 LOWER_DIGITS = string.ascii_lowercase + string.digits
@@ -569,3 +571,43 @@ def test_transformed_pastes_never_leak(case_id: str, text: str, secrets: list[tu
     if (case_id, transform) in _TRANSFORM_GAPS:
         pytest.skip("known gap, see _TRANSFORM_GAPS")
     _assert_masked(TRANSFORMS[transform](text), secrets)
+
+
+# ---------------------------------------------------------------------------------------------
+# The detectors and the piece masking added here stay linear on hostile input
+# ---------------------------------------------------------------------------------------------
+
+HOSTILE_UNITS = [
+    "\\n", '\\"', "&quot;", "%3d", "a\\\n", "<password>", "<password>a1b2c3d4e5f6</password>", "docker login -p ",
+    "mysql -pA ", "sqlcmd -P ", "redis-cli -a ", "keytool -storepass ", "htpasswd -b a b ", "Q~", "1Q~", "dp.st.",
+    "access_token$", "Private-Lines: 9\nAAAA\n", 'user = "a:b"\n', 'key="ApiKey" value="a', "auth=('a','b')",
+    "Bearer\n    AAAAAAAAAAAAAAAAAAAAAAAB\n", "https://aaaaaaaaaaaaaaaaaaaaaa@", "_sk_live_", "\\nsk_live_", "hvs.",
+    "password: a b ", "password：", "password:\u00a0", "x-oauth-basic@", "webhook.office.com/webhookb2/", '"a", "',
+]
+
+
+@pytest.mark.parametrize("unit", HOSTILE_UNITS)
+def test_hostile_input_is_fast(unit: str) -> None:
+    text = (unit * (40_000 // len(unit) + 1))[:40_000]
+    start = time.perf_counter()
+    secrets = find_secrets(text)
+    Masker(secrets).mask(text)
+    assert time.perf_counter() - start < 0.5, unit
+
+
+def test_piece_masking_is_linear_on_a_repetitive_secret() -> None:
+    # A secret made of one repeated character and a 40 KB paste of it: every window matches.
+    masker = Masker([Secret("generic_api_key", "x", "sk_live_" + "a" * 200 + "bcdefXYZ12", "sk_live_***")])
+    for text in ("a" * 40_000, "aaaaaaaaaaab" * 3_400, ("a" * 150 + " ") * 260):
+        start = time.perf_counter()
+        masker.mask_strings([masker.mask(text)] * 3)
+        assert time.perf_counter() - start < 0.5
+
+
+def test_many_secrets_in_one_paste_stay_fast() -> None:
+    r = random.Random("many")
+    text = "\n".join(f"password={rnd(r, 30)} token ghp_{rnd(r, 36)}" for _ in range(600))[:40_000]
+    start = time.perf_counter()
+    result = diagnose(text)
+    assert time.perf_counter() - start < 1.0
+    assert "This paste contains" in result.warnings[0]
