@@ -5,12 +5,17 @@
 1. vendor shapes (Stripe, GitHub, Slack, AWS, JWT, PEM private keys, ...) as public secret
    scanners (gitleaks, trufflehog, GitHub secret scanning) define them;
 2. structure: the Authorization header (Bearer, Basic, bare tokens), cookies, curl `-u`,
-   passwords in URLs;
+   passwords in URLs, `auth=(user, password)` in code, passwords on other command lines;
 3. names: `name: value` / `name=value` pairs whose name says credential (headers, query
-   strings, form and JSON bodies, env files), and keywords followed by a high-entropy value.
+   strings, form and JSON bodies, env, YAML and XML files), and keywords followed by a
+   high-entropy value.
+
+A paste escaped once more than the detectors read (HTML entities, percent-encoding, a JSON
+string, a token split by a line continuation) is read again with that layer undone.
 
 `Masker` replaces each found value and its derived forms (URL-encoded, JSON-escaped, base64
-`user:password`, ...) in every string the engine outputs, then runs the vendor shapes again as a
+`user:password`, ...) in every string the engine outputs, then any piece of a secret a quote
+cut off (12+ characters, or the first or last 8), then runs the vendor shapes again as a
 safety net. `warnings_for` tells the user what leaked and what to do. Placeholders (`$TOKEN`,
 `<your-key>`, `sk_test_xxx`) and ids (UUIDs, request ids, publishable keys) are not secrets.
 
@@ -25,10 +30,12 @@ Where things are:
 - layer 1: `shapes.py` (vendor token table and its scan), `pem.py` (private-key blocks),
   `pairs.py` (AWS secret keys, Twilio tokens next to their public half)
 - layer 2: `authorization.py` (Authorization header, Bearer, Basic), `userinfo.py`
-  (`user:password` from URLs, curl -u, decoded Basic), `curl_options.py`, `cookies.py`
+  (`user:password` from URLs, curl -u, decoded Basic, auth tuples in code), `curl_options.py`
+  (also `.curlrc`), `commands.py` (mysql -p, docker login -p, sqlcmd -P, ...), `cookies.py`
 - layer 3: `named.py` (credential-named fields, Postman/HAR pairs), `prose.py` (keyword + entropy)
 - `placeholders.py` (what is not a secret), `entropy.py` (how random a value looks)
-- `find.py` (`find_secrets`: run the detectors, keep the strongest hit per value)
+- `find.py` (`find_secrets`: run the detectors, also over unescaped copies, keep the strongest
+  hit per value)
 - `mask.py` (`Masker`), `warnings.py` (`warnings_for`)
 """
 

@@ -1,7 +1,8 @@
 """`find_secrets`: run every detector over a paste and keep one Secret per value.
 
-Detectors run only when their keyword occurs at all. When several find the same value, the
-strongest wins (vendor shape > structure > named field > keyword + entropy), and a weaker hit
+Detectors run only when their keyword occurs at all. A paste escaped once more than detectors
+read (HTML entities, percent-encoding, a JSON string, a token split by a line continuation) is
+also read with that layer undone. When several find the same value, the strongest wins (vendor shape > structure > named field > keyword + entropy), and a weaker hit
 that merely wraps a stronger one (a named field holding a PEM block) is dropped.
 """
 
@@ -137,8 +138,9 @@ _HTML_MARKERS = ("&quot;", "&#3", "&#x2", "&apos;")
 _PERCENT_MARKERS = ("%3a%2f%2f", "%22%3a", "%3d", "%40")
 
 
-# A paste inside a JSON string (a log line's message field): `\"`, `\n`, `\u00a0`.
+# A shell line continuation and the indentation after it.
 _CONTINUATION_RE = re.compile(r"\\\n[ \t]{0,16}")
+# A paste inside a JSON string (a log line's message field): `\"`, `\n`, `\u00a0`.
 _JSON_ESCAPE_RE = re.compile(r'\\(["\\/bfnrt]|u[0-9a-fA-F]{4})')
 _JSON_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 

@@ -34,6 +34,7 @@ _FRAGMENT_SOURCE_MIN = 16
 _GRAM = EDGE_MIN
 _STRIDE = FRAGMENT_MIN - _GRAM + 1
 _MAX_WINDOWS = 20_000  # a 100 KB private key; longer secrets are masked whole only past this
+# Characters compared one by one before switching to a binary search (see `_common_length`).
 _WALK = 16
 
 # Runs a piece can lie in (bounded: a longer run is split in two): within a line for one-line
@@ -120,8 +121,9 @@ class Masker:
         return False
 
     def _fragment_spans(self, text: str) -> list[tuple[int, int, str]]:
-        """Spans of `text` that are pieces (>= FRAGMENT_MIN characters) of a secret, each within
-        one run of the secret (see `_LINE_RUN_RE`)."""
+        """Spans of `text` that are pieces of a secret, each within one run of it (see
+        `_LINE_RUN_RE`): FRAGMENT_MIN characters or more, or EDGE_MIN or more that start or end
+        a one-line secret."""
         spans: list[tuple[int, int, str]] = []
         for gram, source, offset, run_start, run_end in self._windows:
             index = text.find(gram)
@@ -129,7 +131,7 @@ class Masker:
                 back = _common_length(text, index, source, offset, min(index, offset - run_start), -1)
                 ahead = _common_length(text, index + _GRAM, source, offset + _GRAM,
                                        min(len(text) - index, run_end - offset) - _GRAM, 1)
-                edge = "\n" not in source and (offset - back == 0 or offset + _GRAM + ahead == len(source))
+                edge = _one_line(source) and (offset - back == 0 or offset + _GRAM + ahead == len(source))
                 if back + _GRAM + ahead >= FRAGMENT_MIN or edge:
                     spans.append((index - back, index + _GRAM + ahead, MASK))
                     index = text.find(gram, index + _GRAM + ahead)
@@ -219,17 +221,24 @@ def _common_length(text: str, at: int, source: str, source_at: int, limit: int, 
     return low
 
 
+def _one_line(source: str) -> bool:
+    """Not a block of lines (a PEM key, also JSON-escaped): pieces may span spaces, and its first
+    and last characters count as edges."""
+    return "\n" not in source and "\\n" not in source
+
+
 def _fragment_windows(secrets: list[Secret]) -> list[tuple[str, str, int, int, int]]:
     """(window, source, offset, run start, run end) for every `_STRIDE`-th `_GRAM`-character
     window of each secret's non-public part (and of its extra forms), within runs of at least
-    FRAGMENT_MIN non-space characters; one entry per distinct window."""
+    FRAGMENT_MIN characters, plus the last window of a one-line secret (its tail); one entry per
+    distinct window."""
     windows: dict[str, tuple[str, str, int, int, int]] = {}
     for secret in secrets:
         keep = _public_prefix(secret)
         for source in dict.fromkeys((secret.value[len(keep) :], *secret.forms)):
             if len(source) < _FRAGMENT_SOURCE_MIN:
                 continue
-            one_line = "\n" not in source and "\\n" not in source
+            one_line = _one_line(source)
             for run in (_LINE_RUN_RE if one_line else _WORD_RUN_RE).finditer(source):
                 run_start, run_end = run.span()
                 offsets = list(range(run_start, run_end - _GRAM + 1, _STRIDE))
