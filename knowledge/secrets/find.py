@@ -34,8 +34,13 @@ def _contains_any(low: str, keywords: tuple[str, ...]) -> bool:
     return False
 
 
-def _all_hits(view: View) -> list[Hit]:
-    """Every detector's hits, in the order `_resolve` relies on (strongest layer first).
+# What a password option of `commands.py` looks like (cheaper than its dozen command names).
+_COMMAND_HINTS = (" -p", " -a", "\t-", "pass", "htpasswd")
+
+
+def _all_hits(view: View, named: bool) -> list[Hit]:
+    """Every detector's hits, in the order `_resolve` relies on (strongest layer first). `named`
+    says whether a credential keyword (KV_KEYWORDS) occurs.
 
     Built as one list rather than chained generators: most pastes hold no secret, and the
     per-detector generator setup was a large share of what they cost.
@@ -60,12 +65,12 @@ def _all_hits(view: View) -> list[Hit]:
         hits += scan_url_credentials(view)
     if "cookie" in low or "-b" in low:
         hits += scan_cookies(view)
-    if _contains_any(low, KV_KEYWORDS):
+    if named:
         hits += scan_named(view)
         hits += scan_prose(view)
-        if "auth" in low:
+        if "auth" in low and "(" in low:  # auth=("user", "pw"), HTTPBasicAuth(...)
             hits += scan_auth_tuples(view)
-    if _contains_any(low, COMMAND_KEYWORDS):
+    if _contains_any(low, _COMMAND_HINTS) and _contains_any(low, COMMAND_KEYWORDS):
         hits += scan_commands(view)
     if '"value"' in low or 'value="' in low:
         hits += scan_name_value_pairs(view)
@@ -121,17 +126,22 @@ def find_secrets(text: str) -> list[Secret]:
         return []
     text = text[:MAX_SCAN_CHARS]
     view = View.of(text)
-    hits = _all_hits(view)
-    copies = _decoded_copies(text, view.low)
+    named = _contains_any(view.low, KV_KEYWORDS)
+    hits = _all_hits(view, named)
+    copies = _decoded_copies(text, view.low, named)
     if copies:
         found = [hit.secret.value for hit in hits]
         for decoded, decode in copies:
             # A value found in the paste, decoded, is the same secret: report it once.
             seen = {*found, *(decode(value) for value in found)}
-            hits += [hit for hit in _all_hits(View.of(decoded)) if hit.secret.value not in seen]
+            copy_view = View.of(decoded)
+            copy_hits = _all_hits(copy_view, _contains_any(copy_view.low, KV_KEYWORDS))
+            hits += [hit for hit in copy_hits if hit.secret.value not in seen]
     return _resolve(hits) if hits else []
 
 
+# Besides KV_KEYWORDS: what the other name and structure detectors start from.
+_COPY_KEYWORDS = ("bearer", "cookie", "user", "@", "-p")
 # Markers of text that was escaped once more than the detectors read: HTML entities (a JSON body
 # on an HTML error page) and percent-encoding (a URL or JSON carried inside a query parameter).
 _HTML_MARKERS = ("&quot;", "&#3", "&#x2", "&apos;")
@@ -158,20 +168,30 @@ def _join_continuations(text: str) -> str:
     return _CONTINUATION_RE.sub("", text)
 
 
-def _decoded_copies(text: str, low: str) -> list[tuple[str, Callable[[str], str]]]:
+def _decoded_copies(text: str, low: str, named: bool) -> list[tuple[str, Callable[[str], str]]]:
     """The paste with one layer of escaping undone, when it has one, and the function that undid
     it: secrets found there are masked in their escaped forms too (see `mask.py`)."""
+    entities = "&" in low and _contains_any(low, _HTML_MARKERS)
+    percent = "%" in low and _contains_any(low, _PERCENT_MARKERS)
+    backslash = "\\" in low
+    if not (entities or percent or backslash):
+        return []  # most pastes
+    # Vendor shapes see through escapes already; the copies serve the detectors that read names
+    # and structure, so they are made only when such a keyword occurs.
+    if not (named or _contains_any(low, _COPY_KEYWORDS) or (percent and "%40" in low)):
+        return []
     copies: list[tuple[str, Callable[[str], str]]] = []
-    if "&" in low and _contains_any(low, _HTML_MARKERS):
+    if entities:
         copies.append((html.unescape(text), html.unescape))
-    if "%" in low and _contains_any(low, _PERCENT_MARKERS):
+    if percent:
         copies.append((unquote(text), unquote))
-    if "\\" in low and ('\\"' in low or "\\n" in low):
+    if backslash and ('\\"' in low or "\\n" in low):
         copies.append((_unescape_json(text), _unescape_json))
     # A token split by a shell line continuation (`Bearer abc\<newline>def`), joined; not the
     # usual ` \` that ends each line of a multi-line command.
-    copies += [(_join_continuations(copy), _join_continuations)
-               for copy, _ in [(text, None), *copies] if _splits_token(copy)]
+    if backslash:
+        copies += [(_join_continuations(copy), _join_continuations)
+                   for copy, _ in [(text, None), *copies] if _splits_token(copy)]
     unique: dict[str, Callable[[str], str]] = {}
     for copy, decode in copies:
         if copy != text:

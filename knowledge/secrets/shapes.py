@@ -227,6 +227,7 @@ _WHOLE_RUN_SHAPES: dict[int, _WholeRun] = {
     40: ("newrelic_key", "New Relic license key", re.compile(r"[0-9a-z]{36}NRAL")),
     50: ("mailgun_api_key", "Mailgun API key", re.compile(r"[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}")),
 }
+_WHOLE_RUN_MIN, _WHOLE_RUN_MAX = min(_WHOLE_RUN_SHAPES), max(_WHOLE_RUN_SHAPES)
 
 # Keys whose format holds characters that end a token run (`.`, `$`, `~`), found by a keyword in
 # `View.low`: (keyword, where the match starts relative to it, kind, label, regex, live).
@@ -388,10 +389,10 @@ def scan_shapes(view: View) -> Iterator[Hit]:
         else:
             before = text[max(0, run_start - 5) : run_start]
         # Keys with no prefix that are a whole run of a fixed length (Mailchimp, New Relic, Mailgun).
-        key_start, key_end = _trim_run(text, run_start, run_end)
-        whole = _WHOLE_RUN_SHAPES.get(key_end - key_start)
-        if whole is not None and run_start >= covered:
-            hit = _whole_run_hit(text, key_start, key_end, whole)
+        if _WHOLE_RUN_MIN <= run_end - run_start <= _WHOLE_RUN_MAX + 3 and run_start >= covered:
+            key_start, key_end = _trim_run(text, run_start, run_end)
+            whole = _WHOLE_RUN_SHAPES.get(key_end - key_start)
+            hit = _whole_run_hit(text, key_start, key_end, whole) if whole else None
             if hit:
                 covered = hit.end
                 yield hit
