@@ -12,6 +12,9 @@ import hmac
 import itertools
 import json
 import shutil
+import signal
+import socket
+import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -41,6 +44,26 @@ def sign(body: bytes, timestamp: int, secret: str = SIGNING_SECRET) -> str:
 
 def next_ts() -> str:
     return f"{1_800_000_000 + next(_ids)}.{next(_ids):06d}"
+
+
+def free_port() -> int:
+    """A port nothing listens on now (the OS picks it), for a `serve` subprocess."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def stop_process(process: subprocess.Popen[bytes], timeout: float) -> int:
+    """SIGTERM a `serve` subprocess and wait for its exit status; kill it (and fail) past `timeout`."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            return process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            raise
+    return int(process.returncode)
 
 
 @dataclass

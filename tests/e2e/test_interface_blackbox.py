@@ -24,7 +24,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -39,8 +38,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from tests.e2e.conftest import SIGNING_SECRET, envelope_for, sign
-from tests.e2e.test_serve import free_port
+from tests.e2e.conftest import SIGNING_SECRET, envelope_for, free_port, next_ts, sign, stop_process
 from tests.fakeslack import Call, FakeSlack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,15 +70,7 @@ class Serve:
         return self.log.read_text(errors="replace")
 
     def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                return self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-                raise
-        return int(self.process.returncode)
+        return stop_process(self.process, timeout=20)
 
     # Slack's requests -----------------------------------------------------------------------
     def post(self, body: bytes, content_type: str = "application/json",
@@ -167,10 +157,6 @@ def serve(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 def unique(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:8].upper()}"
-
-
-def next_ts() -> str:
-    return f"{1_800_000_000 + next(_ids)}.{next(_ids):06d}"
 
 
 def mention(text: str, channel: str, team: str, **extra: Any) -> dict[str, Any]:

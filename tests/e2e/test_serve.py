@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,16 +14,10 @@ import httpx
 import pytest
 
 from bot.manifest import BOT_EVENTS, BOT_SCOPES, manifest, manifest_yaml
-from tests.e2e.conftest import SIGNING_SECRET, sign
+from tests.e2e.conftest import SIGNING_SECRET, free_port, sign
 from tests.fakeslack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def serve_env(fake: FakeSlack, tmp_path: Path, **extra: str) -> dict[str, str]:

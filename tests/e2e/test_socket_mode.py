@@ -15,7 +15,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -29,7 +28,7 @@ import httpx
 import pytest
 
 from bot.render import ACTION_SHARE
-from tests.e2e.conftest import CHANNEL, TEAM, USER, envelope_for, mention
+from tests.e2e.conftest import CHANNEL, TEAM, USER, envelope_for, free_port, mention, stop_process
 from tests.fakeslack import Call, FakeSlack
 from tests.fakesocket import FakeSocketMode
 
@@ -55,21 +54,7 @@ class Serve:
         return self.log.read_text(errors="replace")
 
     def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                return self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-                raise
-        return int(self.process.returncode)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+        return stop_process(self.process, timeout=15)
 
 
 def serve_env(fake: FakeSlack, database: Path, **extra: str) -> dict[str, str]:
