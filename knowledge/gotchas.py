@@ -23,9 +23,10 @@ def tool_warnings(text: str) -> list[str]:
             "options, so no request was sent as written: run `curl.exe` with the same arguments."
         )
     if "curl" in low and "&" in text:
-        url = _unquoted_url_with_ampersand(text)
-        if url is not None:
-            head = url[:_first_bare(url)]
+        found = _unquoted_url_with_ampersand(text)
+        if found is not None:
+            url, at = found
+            head = url[:min(at, 200)]
             warnings.append(
                 f"The URL `{head}&…` is not quoted, so the shell ends the command at the first `&` (and runs "
                 f"it in the background): curl only gets `{head}`, without the rest of the query or any option "
@@ -34,23 +35,22 @@ def tool_warnings(text: str) -> list[str]:
     return warnings
 
 
-def _unquoted_url_with_ampersand(text: str) -> str | None:
-    """The first curl URL written without quotes whose query holds an `&` (a word split on
-    whitespace: a quoted URL starts with its quote and is skipped)."""
+def _unquoted_url_with_ampersand(text: str) -> tuple[str, int] | None:
+    """The first curl URL written without quotes whose query holds an `&` the shell acts on, and
+    where that `&` is (a word split on whitespace: a quoted URL starts with its quote and is
+    skipped)."""
     continued = False
     for line in text.split("\n"):
         stripped = line.strip().lstrip("$>#% ").lstrip()
         starts = stripped.startswith(("curl ", "curl.exe "))
         if starts or continued:
             for word in stripped.split()[1 if starts else 0:]:
-                if word.startswith(("http://", "https://")) and "?" in word and _bare_ampersand(word):
-                    return word[:200]
+                if word.startswith(("http://", "https://")) and "?" in word:
+                    at = _first_bare(word)
+                    if at >= 0:
+                        return word, at
         continued = (starts or continued) and stripped.endswith(("\\", "^", "`"))
     return None
-
-
-def _bare_ampersand(word: str) -> bool:
-    return _first_bare(word) >= 0
 
 
 def _first_bare(word: str) -> int:

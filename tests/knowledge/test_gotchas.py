@@ -47,3 +47,16 @@ def test_an_escaped_ampersand_is_what_the_shell_passes_on() -> None:
     assert tool_warnings("curl https://huggingface.co/api/models?search=bert\\&limit=5") == []
     (warning,) = tool_warnings("curl https://a.io/x?a=1\\&b=2&c=3")
     assert "curl only gets `https://a.io/x?a=1\\&b=2`" in warning
+
+
+@pytest.mark.parametrize("text", [
+    "curl https://a.io/x?" + "\\&" * 20_000,
+    "curl " + "&" * 40_000,
+    "curl \\\n" * 5_000,
+    "".join(chr(i % 256) for i in range(40_000)) + "\ncurl https://a.io/?a&b",
+    "curl 'https://a.io/?a=1&b=2" + "'" * 10_001,
+])
+def test_hostile_input_gets_an_answer(text: str) -> None:
+    warnings = tool_warnings(text)
+    assert isinstance(warnings, list)
+    assert all(len(warning) < 600 for warning in warnings)

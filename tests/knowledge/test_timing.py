@@ -65,3 +65,17 @@ def test_an_application_log_timeout_on_a_503_is_not_a_proxy_timeout() -> None:
 def test_statuses_a_timeout_does_not_produce_are_not_read() -> None:
     diagnosis = diagnose("429 from the ALB after 60 seconds", now=NOW)
     assert all("ran about" not in line for c in diagnosis.causes for line in c.evidence)
+
+
+@pytest.mark.parametrize("text", [
+    "took " * 10_000,
+    "504 after ~" + "9" * 40_000 + "s",
+    "after " + " " * 40_000 + "60s",
+    "real\t" + "1m" * 20_000,
+    "time_total: " * 5_000,
+    "".join(chr(i % 256) for i in range(40_000)),
+])
+def test_hostile_input_is_read_without_error(text: str) -> None:
+    found = find_elapsed(text)
+    assert all(0 < seconds <= 3600 for seconds, _ in found)
+    assert diagnose("504 " + text, now=NOW).causes
